@@ -1,0 +1,178 @@
+"""Generic verbs (`fit`, `evaluate`, `predict`, `export`) written once and parameterised by an app's spec.
+
+An application describes itself with an `AppSpec` and provides a Python API module with two functions:
+
+- `fit(*, data, valid, dataset, out, preset, model_overrides, training_overrides, **app_options)` returning an
+  object with `run_dir` and `summary()`;
+- `load(model_dir)` returning a predictor with `predict(inputs)`, `evaluate(path, **options)`,
+  `export(export_root, version=None)`, `format_prediction(result)` and `format_evaluation(metrics)`.
+
+The API module is imported inside the commands, so `seqkit <app> --help` never imports TensorFlow.
+"""
+
+import dataclasses
+import importlib
+import json
+import sys
+
+import click
+
+from seqkit.cli import options
+from seqkit.cli.errors import report_errors
+
+MODEL_OPTION_NAMES = ("cell", "units", "num_layers", "bidirectional", "dropout", "implementation")
+TRAINING_OPTION_NAMES = (
+    "epochs",
+    "batch_size",
+    "learning_rate",
+    "clipnorm",
+    "patience",
+    "seed",
+    "resume",
+    "jit_compile",
+    "precision",
+    "strategy",
+)
+
+
+@dataclasses.dataclass
+class AppSpec:
+    """What the generic verbs need to know about an application.
+
+    Args:
+        name: the command name, e.g. `"ner"`.
+        help: one paragraph shown by `seqkit <name> --help`.
+        api_module: dotted path of the app's Python API module (imported lazily).
+        input_name: what `predict` takes, for help texts (e.g. `"SENTENCES"`).
+        fit_options: extra Click option decorators for `fit`, passed to `fit` as keyword arguments.
+        evaluate_options: extra Click option decorators for `evaluate`.
+        predict_verb: name of the prediction verb (`predict`, or e.g. `score`), or None for apps without one.
+        extra_commands: the app's own Click commands (`generate`, `sample`, ...).
+    """
+
+    name: str
+    help: str
+    api_module: str
+    input_name: str = "INPUTS"
+    fit_options: tuple = ()
+    evaluate_options: tuple = ()
+    predict_verb: str = "predict"
+    extra_commands: tuple = ()
+
+    def api(self):
+        return importlib.import_module(self.api_module)
+
+
+def _split_options(kwargs, names):
+    return {name: kwargs.pop(name) for name in names if kwargs.get(name) is not None}
+
+
+def _emit(value, as_json, formatter):
+    if as_json:
+        click.echo(json.dumps(value, ensure_ascii=False))
+    else:
+        click.echo(formatter(value))
+
+
+def _fit_command(spec):
+    @click.command("fit")
+    @options.data_options
+    @options.run_output_option
+    @options.model_options
+    @options.training_options
+    @options.compose(*spec.fit_options)
+    @report_errors
+    def fit(**kwargs):
+        """Train a model and write a run directory (model, vocabularies, metrics, logs)."""
+        model_overrides = _split_options(kwargs, MODEL_OPTION_NAMES)
+        resume = kwargs.pop("resume")
+        training_overrides = _split_options(kwargs, TRAINING_OPTION_NAMES)
+        training_overrides["resume"] = resume
+        training_overrides["verbose"] = 0 if kwargs.pop("quiet") else 1
+        if kwargs["out"] is None:
+            kwargs["out"] = f"runs/{spec.name}"
+        result = spec.api().fit(
+            model_overrides=model_overrides, training_overrides=training_overrides, **kwargs
+        )
+        click.echo(result.summary())
+
+    fit.help = f"Train a {spec.name} model and write a run directory (model, vocabularies, metrics, logs)."
+    return fit
+
+
+def _evaluate_command(spec):
+    @click.command("evaluate")
+    @options.model_dir_option
+    @click.option("--data", type=options.existing_path, required=True, help="Labelled data to score.")
+    @options.json_option
+    @options.compose(*spec.evaluate_options)
+    @report_errors
+    def evaluate(model_dir, data, as_json, **app_options):
+        """Score a trained model on labelled data."""
+        predictor = spec.api().load(model_dir)
+        metrics = predictor.evaluate(data, **app_options)
+        _emit(metrics, as_json, predictor.format_evaluation)
+
+    return evaluate
+
+
+def _read_inputs(arguments, input_file):
+    if arguments and input_file is not None:
+        raise click.UsageError("Give inputs as arguments or with --input, not both.")
+    if arguments:
+        return list(arguments)
+    stream = input_file if input_file is not None else sys.stdin
+    if stream is sys.stdin and sys.stdin.isatty():
+        raise click.UsageError("Give inputs as arguments, with --input FILE, or on standard input.")
+    return [line.rstrip("\n") for line in stream if line.strip()]
+
+
+def _predict_command(spec):
+    @click.command(spec.predict_verb)
+    @options.model_dir_option
+    @click.argument("inputs", nargs=-1, metavar=f"[{spec.input_name}]...")
+    @options.input_file_option
+    @options.json_option
+    @report_errors
+    def predict(model_dir, inputs, input_file, as_json):
+        """Run a trained model on raw inputs (arguments, --input FILE, or standard input)."""
+        texts = _read_inputs(inputs, input_file)
+        predictor = spec.api().load(model_dir)
+        for result in predictor.predict(texts):
+            _emit(result, as_json, predictor.format_prediction)
+
+    return predict
+
+
+def _export_command(spec):
+    @click.command("export")
+    @options.model_dir_option
+    @options.export_options
+    @report_errors
+    def export(model_dir, export_root, version):
+        """Write a SavedModel for TF Serving under <out>/<app>/<version>/."""
+        predictor = spec.api().load(model_dir)
+        path = predictor.export(export_root, version=version)
+        click.echo(f"Exported {spec.name} model to {path}")
+
+    return export
+
+
+def make_app_group(spec):
+    """Build the Click group `seqkit <spec.name>` with the generic verbs and the app's own ones.
+
+    Example:
+
+    >>> spec = AppSpec(name="demo", help="A demo app.", api_module="seqkit.apps.ner.api")
+    >>> sorted(make_app_group(spec).commands)
+    ['evaluate', 'export', 'fit', 'predict']
+    """
+    group = click.Group(name=spec.name, help=spec.help)
+    group.add_command(_fit_command(spec))
+    group.add_command(_evaluate_command(spec))
+    if spec.predict_verb:
+        group.add_command(_predict_command(spec))
+    group.add_command(_export_command(spec))
+    for command in spec.extra_commands:
+        group.add_command(command)
+    return group

@@ -1,0 +1,98 @@
+"""Shared Click options, defined once and reused by every application's verbs."""
+
+import click
+
+
+def compose(*decorators):
+    """Apply several Click decorators as one (first listed is outermost, as when stacked)."""
+
+    def apply(function):
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+
+    return apply
+
+
+existing_file = click.Path(exists=True, dir_okay=False, readable=True)
+existing_path = click.Path(exists=True, readable=True)
+
+data_options = compose(
+    click.option("--data", type=existing_path, help="Training data (file or folder). Default: the embedded corpus."),
+    click.option("--valid", type=existing_path, help="Validation data. Default: held out from --data."),
+    click.option("--dataset", help="Name of a standard public dataset to download and cache."),
+)
+
+run_output_option = click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Run directory to write (model, config, vocabularies, metrics, logs). Default: runs/<app>.",
+)
+
+model_options = compose(
+    click.option("--preset", default="default", show_default=True, help="Named set of model and training defaults."),
+    click.option(
+        "--cell",
+        type=click.Choice(["rnn", "gru", "gru-simplified", "lstm", "lstm-peephole"]),
+        help="Recurrent cell.",
+    ),
+    click.option("--units", type=click.IntRange(min=1), help="Units per recurrent layer (and direction)."),
+    click.option("--layers", "num_layers", type=click.IntRange(min=1), help="Stacked recurrent layers."),
+    click.option("--bidirectional/--no-bidirectional", default=None, help="Read sequences in both directions."),
+    click.option("--dropout", type=click.FloatRange(0.0, 1.0, max_open=True), help="Dropout rate."),
+    click.option(
+        "--implementation",
+        type=click.Choice(["auto", "keras", "seqkit"]),
+        help="Recurrent kernels: Keras built-ins (cuDNN on GPU) when possible, or seqkit cells.",
+    ),
+)
+
+training_options = compose(
+    click.option("--epochs", type=click.IntRange(min=1), help="Training epochs."),
+    click.option("--batch-size", type=click.IntRange(min=1), help="Examples per batch."),
+    click.option("--learning-rate", type=click.FloatRange(min=0.0, min_open=True), help="Optimizer step size."),
+    click.option("--clipnorm", type=click.FloatRange(min=0.0, min_open=True), help="Gradient clipping norm."),
+    click.option("--patience", type=click.IntRange(min=1), help="Early stopping patience in epochs."),
+    click.option("--seed", type=int, default=None, help="Random seed for reproducible runs on CPU."),
+    click.option("--resume", is_flag=True, help="Continue an interrupted run in --out at its next epoch."),
+    click.option("--jit-compile/--no-jit-compile", default=None, help="Compile train steps with XLA."),
+    click.option(
+        "--precision", type=click.Choice(["float32", "mixed"]), help="mixed: float16 compute on GPU."
+    ),
+    click.option(
+        "--strategy",
+        type=click.Choice(["auto", "default", "mirrored", "multiworker"]),
+        help="tf.distribute strategy; multiworker reads TF_CONFIG.",
+    ),
+    click.option("--quiet", is_flag=True, help="No progress bar."),
+)
+
+model_dir_option = click.option(
+    "--model",
+    "model_dir",
+    type=click.Path(exists=True, file_okay=False),
+    required=True,
+    help="Run directory written by `fit`.",
+)
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+
+input_file_option = click.option(
+    "--input",
+    "input_file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read one input per line from this file ('-' for stdin).",
+)
+
+export_options = compose(
+    click.option(
+        "--out",
+        "export_root",
+        type=click.Path(file_okay=False),
+        default="saved_models",
+        show_default=True,
+        help="Export root; the model goes to <out>/<app>/<version>/.",
+    ),
+    click.option("--version", "version", type=click.IntRange(min=1), help="Version number. Default: next free."),
+)

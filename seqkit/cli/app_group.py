@@ -64,7 +64,9 @@ class AppSpec:
 
 
 def _split_options(kwargs, names):
-    return {name: kwargs.pop(name) for name in names if kwargs.get(name) is not None}
+    """Remove `names` from `kwargs`; return those that were given (not None)."""
+    popped = {name: kwargs.pop(name, None) for name in names}
+    return {name: value for name, value in popped.items() if value is not None}
 
 
 def _emit(value, as_json, formatter):

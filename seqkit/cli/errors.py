@@ -42,7 +42,9 @@ def report_errors(command):
         except Exception as error:  # noqa: BLE001 - the CLI's last line of defence
             if os.environ.get("SEQKIT_DEBUG"):
                 raise
-            message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+            # TensorFlow puts the cause on the last line of its multi-line messages.
+            message = lines[-1] if lines else ""
             click.echo(f"Error: {type(error).__name__}: {message}", err=True)
             click.echo("Set SEQKIT_DEBUG=1 to see the traceback.", err=True)
             sys.exit(RUNTIME_ERROR_EXIT_CODE)

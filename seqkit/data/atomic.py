@@ -9,7 +9,7 @@ Example:
 
 >>> import json, pathlib, tempfile
 >>> root = pathlib.Path(tempfile.mkdtemp())
->>> atomic_write_json(root / "config.json", {"units": 8})
+>>> _ = atomic_write_json(root / "config.json", {"units": 8})
 >>> json.loads((root / "config.json").read_text())
 {'units': 8}
 >>> with atomic_directory(root / "export" / "1") as tmp:

@@ -82,9 +82,7 @@ def split_tag(tag):
         and tag[2:].strip() == tag[2:]
     ):
         return tag[0], tag[2:]
-    raise InvalidTagError(
-        f"tag {tag!r} is not O or PREFIX-TYPE with PREFIX in B, I, E, S", 0, tag
-    )
+    raise InvalidTagError(f"tag {tag!r} is not O or PREFIX-TYPE with PREFIX in B, I, E, S", 0, tag)
 
 
 def _split_all(tags):
@@ -157,14 +155,17 @@ def validate(tags, scheme, *, strict=True):
                 position,
                 tag,
             )
-        elif scheme == "bioes" and prefix in ("B", "I"):
-            if following[0] not in ("I", "E") or following[1] != kind:
-                raise InvalidTagError(
-                    f"tag {tag!r} is not followed by I-{kind} or E-{kind} (bioes ends "
-                    f"every multi-token entity with E-)",
-                    position,
-                    tag,
-                )
+        elif (
+            scheme == "bioes"
+            and prefix in ("B", "I")
+            and (following[0] not in ("I", "E") or following[1] != kind)
+        ):
+            raise InvalidTagError(
+                f"tag {tag!r} is not followed by I-{kind} or E-{kind} (bioes ends "
+                f"every multi-token entity with E-)",
+                position,
+                tag,
+            )
         previous = (prefix, kind)
 
 
@@ -226,9 +227,7 @@ def tags_from_spans(entity_spans, length, scheme="iob2"):
     """
     _check_scheme(scheme)
     if not isinstance(length, int) or length < 0:
-        raise ValueError(
-            f"`length` must be a non-negative integer. Received: length={length!r}"
-        )
+        raise ValueError(f"`length` must be a non-negative integer. Received: length={length!r}")
     tags = ["O"] * length
     last_end, last_kind = None, None
     for kind, start, end in sorted(entity_spans, key=lambda span: span[1]):

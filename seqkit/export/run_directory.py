@@ -60,6 +60,21 @@ class RunDirectory:
             )
         return config
 
+    def save_model(self, model):
+        """Write `model.keras` under a temporary name, then rename it into place."""
+        import os
+        import tempfile
+
+        handle, temporary = tempfile.mkstemp(prefix=".model-", suffix=".keras", dir=self.path)
+        os.close(handle)
+        try:
+            model.save(temporary)
+            os.replace(temporary, self.model_path)
+        except BaseException:
+            if os.path.exists(temporary):
+                os.remove(temporary)
+            raise
+
     def load_model(self):
         """Load `model.keras` (uncompiled: seqkit compiles again when it trains)."""
         import keras

@@ -1,0 +1,20 @@
+"""Recurrent layers: stacks of cells, CRF, attention and masked pooling.
+
+Importing this package registers every layer with Keras (package "seqkit"),
+so `.keras` files that use them load without `custom_objects`.
+"""
+
+from seqkit.layers.attention import BahdanauAttention, LuongAttention
+from seqkit.layers.crf import CRF
+from seqkit.layers.masked_pooling import MaskedPooling
+from seqkit.layers.recurrent_stack import RecurrentStack
+from seqkit.layers.rnn import RNN
+
+__all__ = [
+    "BahdanauAttention",
+    "CRF",
+    "LuongAttention",
+    "MaskedPooling",
+    "RNN",
+    "RecurrentStack",
+]

@@ -1,0 +1,40 @@
+"""`seqkit ner`: the NER verbs are the generic ones plus NER data options."""
+
+import click
+
+from seqkit.cli.app_group import AppSpec, make_app_group
+
+TAG_SCHEMES = click.Choice(["auto", "iob1", "iob2", "bioes"])
+
+tag_scheme_option = click.option(
+    "--tag-scheme", type=TAG_SCHEMES, default="auto", show_default=True, help="Tag scheme of the data files."
+)
+
+
+
+FIT_OPTIONS = (
+    tag_scheme_option,
+    click.option(
+        "--embeddings",
+        type=click.Path(exists=True, dir_okay=False),
+        help="Pretrained word vectors (GloVe or word2vec text format).",
+    ),
+    click.option("--char-features/--no-char-features", default=None, help="Character-level word encoder."),
+    click.option("--head", type=click.Choice(["crf", "softmax"]), help="Output layer: CRF (default) or softmax."),
+    click.option("--lowercase/--no-lowercase", default=None, help="Lowercase words for the word embedding."),
+    click.option("--max-vocabulary", type=click.IntRange(min=3), help="Largest word vocabulary."),
+)
+
+group = make_app_group(
+    AppSpec(
+        name="ner",
+        help=(
+            "Named-entity recognition: tag each word of a sentence (PER, LOC, ORG, MISC, ...). Reads CoNLL "
+            "files (IOB1, IOB2 or BIOES) or CSV/TSV/Parquet tables with one row per token."
+        ),
+        api_module="seqkit.apps.ner.api",
+        input_name="SENTENCE",
+        fit_options=FIT_OPTIONS,
+        evaluate_options=(tag_scheme_option,),
+    )
+)

@@ -1,0 +1,166 @@
+"""Compiled sampling loop for recurrent language models."""
+
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from seqkit.generation.samplers import get_sampler
+from seqkit.generation.samplers import reseed
+
+
+class SequenceGenerator:
+    """Samples continuations of primers from a recurrent language model.
+
+    The loop is one `tf.function` traced once (unknown batch size and
+    length). The recurrent state is the keras-hub sampler's cache: the primer
+    is read in one pass to build the state, then every new token costs one
+    recurrent step, never a re-run of the prefix. Primers of different
+    lengths may share a batch: the common prefix is read in one pass and
+    each row's remaining primer tokens are fed (not sampled) step by step.
+
+    Args:
+        model: a model built by `seqkit.tasks.language_model` (or loaded from
+            its `.keras` file).
+        sampler: a sampler name (`"greedy"`, `"random"`, `"top_k"`,
+            `"top_p"`, `"beam"`) or a `keras_hub.samplers.Sampler`.
+        stop_token_ids: token ids (e.g. `<EOS>`) that end a sequence; once
+            every row has produced one, the loop stops. Positions after a
+            row's stop token hold `padding_id`.
+        padding_id: int. The id that pads primers and results.
+        **sampler_kwargs: arguments of the named sampler (`temperature`,
+            `k`, `p`, `num_beams`, ...).
+
+    Example:
+
+    >>> from seqkit.tasks import language_model
+    >>> model = language_model(20, embedding_dim=4, units=4)
+    >>> generator = SequenceGenerator(model, "top_k", k=5, stop_token_ids=[2])
+    >>> tokens = generator.generate([[1], [1, 7, 9]], max_length=6, seed=3)
+    >>> tokens.shape, tokens[1, :3].tolist()
+    ((2, 6), [1, 7, 9])
+    """
+
+    def __init__(
+        self,
+        model,
+        sampler="greedy",
+        *,
+        stop_token_ids=None,
+        padding_id=0,
+        **sampler_kwargs,
+    ):
+        from seqkit.tasks import language_model_step
+
+        self.sampler = get_sampler(sampler, **sampler_kwargs)
+        if getattr(self.sampler, "return_all_beams", False):
+            raise ValueError(
+                "SequenceGenerator returns one sequence per primer. "
+                "Received: a beam sampler with return_all_beams=True"
+            )
+        self.stop_token_ids = (
+            None if stop_token_ids is None else tuple(int(t) for t in stop_token_ids)
+        )
+        self.padding_id = int(padding_id)
+        self.step_model = language_model_step(model)
+        self.state_sizes = [int(s.shape[-1]) for s in self.step_model.inputs[1:]]
+        self.generate_function = tf.function(
+            self._generate,
+            input_signature=[
+                tf.TensorSpec((None, None), tf.int32, name="prompt"),
+                tf.TensorSpec((None, None), tf.bool, name="primer_mask"),
+            ],
+        )
+
+    def generate(self, primers, max_length, seed=None):
+        """Samples tokens after each primer, up to `max_length` in total.
+
+        Args:
+            primers: a list of token-id lists, or an int array `(batch, P)`
+                right-padded with `padding_id`. Every primer has at least one
+                token (a start token when generating from nothing).
+            max_length: int. Length of every returned row, primer included.
+            seed: int or `None`. The same seed gives the same samples.
+
+        Returns:
+            int32 NumPy array `(batch, max_length)`: primer, then sampled
+            tokens, then `padding_id` after a stop token.
+        """
+        prompt, primer_mask = self.pad_primers(primers, max_length)
+        if seed is not None:
+            reseed(self.sampler, seed)
+        tokens = self.generate_function(prompt, primer_mask)
+        return np.asarray(tokens)
+
+    def pad_primers(self, primers, max_length):
+        """Returns the `(prompt, primer_mask)` arrays the compiled loop takes."""
+        rows = [
+            [int(t) for t in row if int(t) != self.padding_id] for row in primers
+        ]
+        if not rows or min(len(row) for row in rows) == 0:
+            raise ValueError(
+                "Every primer needs at least one token (a start token to "
+                f"generate from nothing). Received: primers={primers!r}"
+            )
+        longest = max(len(row) for row in rows)
+        if isinstance(max_length, bool) or not isinstance(max_length, int) or (
+            max_length <= longest
+        ):
+            raise ValueError(
+                "`max_length` must be an integer larger than the longest "
+                f"primer ({longest}). Received: max_length={max_length!r}"
+            )
+        prompt = np.full((len(rows), max_length), self.padding_id, np.int32)
+        primer_mask = np.zeros((len(rows), max_length), bool)
+        for index, row in enumerate(rows):
+            prompt[index, : len(row)] = row
+            primer_mask[index, : len(row)] = True
+        return prompt, primer_mask
+
+    def _zero_states(self, batch_size):
+        return tuple(ops.zeros((batch_size, size)) for size in self.state_sizes)
+
+    def _read_prefix(self, prompt, start):
+        """States after reading `prompt[:, :start - 1]` in one pass."""
+        batch_size = ops.shape(prompt)[0]
+
+        def read():
+            outputs = self.step_model(
+                [prompt[:, : start - 1], *self._zero_states(batch_size)]
+            )
+            return tuple(outputs[1:])
+
+        return ops.cond(start > 1, read, lambda: self._zero_states(batch_size))
+
+    def _generate(self, prompt, primer_mask):
+        start = ops.min(ops.sum(ops.cast(primer_mask, "int32"), axis=1))
+        states = self._read_prefix(prompt, start)
+
+        def next(prompt, cache, index):
+            # `cache` holds the states after tokens `0 .. index - 2`; feeding
+            # token `index - 1` gives the logits for position `index`.
+            token = ops.expand_dims(prompt[:, index - 1], axis=1)
+            logits, *new_states = self.step_model([token, *cache])
+            return logits[:, 0, :], None, tuple(new_states)
+
+        tokens = self.sampler(
+            next,
+            prompt,
+            cache=states,
+            index=start,
+            mask=primer_mask,
+            stop_token_ids=self.stop_token_ids,
+        )
+        return self._pad_after_stop(tokens, primer_mask)
+
+    def _pad_after_stop(self, tokens, primer_mask):
+        """Replaces everything after each row's first sampled stop token."""
+        if self.stop_token_ids is None:
+            return tokens
+        is_stop = ops.zeros_like(tokens, dtype="bool")
+        for token_id in self.stop_token_ids:
+            is_stop = ops.logical_or(is_stop, ops.equal(tokens, token_id))
+        is_stop = ops.logical_and(is_stop, ops.logical_not(primer_mask))
+        stops_before = ops.cumsum(ops.cast(is_stop, "int32"), axis=1) - ops.cast(
+            is_stop, "int32"
+        )
+        return ops.where(stops_before > 0, self.padding_id, tokens)

@@ -1,0 +1,61 @@
+"""Choosing and seeding keras-hub samplers."""
+
+import keras
+from keras import ops
+
+SAMPLER_NAMES = ("greedy", "random", "top_k", "top_p", "beam")
+
+
+def get_sampler(identifier="greedy", **kwargs):
+    """Returns a keras-hub sampler from a lowercase name and its arguments.
+
+    Args:
+        identifier: `"greedy"`, `"random"`, `"top_k"`, `"top_p"` or `"beam"`,
+            or a sampler instance (returned as is).
+        **kwargs: the sampler's constructor arguments, such as
+            `temperature`, `k`, `p`, `num_beams` or `seed`.
+
+    Returns:
+        A `keras_hub.samplers.Sampler`.
+
+    Example:
+
+    >>> sampler = get_sampler("top_k", k=3, temperature=0.7)
+    >>> type(sampler).__name__, sampler.k, sampler.temperature
+    ('TopKSampler', 3, 0.7)
+    """
+    import keras_hub
+
+    if isinstance(identifier, keras_hub.samplers.Sampler):
+        if kwargs:
+            raise ValueError(
+                "Sampler arguments can only be given with a sampler name. "
+                f"Received: identifier={identifier!r}, kwargs={kwargs}"
+            )
+        return identifier
+    if identifier not in SAMPLER_NAMES:
+        names = ", ".join(repr(name) for name in SAMPLER_NAMES)
+        raise ValueError(
+            f"`sampler` must be one of {names} or a sampler instance. "
+            f"Received: sampler={identifier!r}"
+        )
+    return keras_hub.samplers.get({"class_name": identifier, "config": kwargs})
+
+
+def reseed(sampler, seed):
+    """Restarts every random stream of `sampler` from `seed`.
+
+    Sampling after `reseed(sampler, s)` draws the same numbers each time,
+    without rebuilding the sampler (so compiled loops are not re-traced).
+
+    Args:
+        sampler: a `keras_hub.samplers.Sampler`.
+        seed: int.
+
+    Example:
+
+    >>> sampler = get_sampler("random")
+    >>> reseed(sampler, 7)
+    """
+    for variable in sampler.variables:
+        variable.assign(ops.cast(ops.convert_to_tensor([seed, 0]), variable.dtype))

@@ -1,0 +1,166 @@
+"""`TrainingConfig`: every knob of a training run, validated, JSON friendly."""
+
+import dataclasses
+import math
+import numbers
+
+# Keras optimizer identifiers accepted by `keras.optimizers.get`.
+OPTIMIZERS = (
+    "adadelta",
+    "adafactor",
+    "adagrad",
+    "adam",
+    "adamax",
+    "adamw",
+    "ftrl",
+    "lion",
+    "nadam",
+    "rmsprop",
+    "sgd",
+)
+PRECISIONS = ("float32", "mixed")
+STRATEGIES = ("auto", "default", "mirrored", "multiworker")
+
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _is_positive_number(value):
+    return (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value > 0
+    )
+
+
+@dataclasses.dataclass
+class TrainingConfig:
+    """Settings of one training run, shared by every application.
+
+    The values are checked when the config is made, so a bad value fails before
+    any TensorFlow work starts. `to_dict`/`from_dict` round-trip through JSON.
+
+    Args:
+        epochs: number of epochs to train (positive integer).
+        batch_size: examples per batch. Used when `fit` receives NumPy arrays;
+            `tf.data` pipelines read it when they batch.
+        learning_rate: the optimizer's learning rate (positive).
+        optimizer: a Keras optimizer name, one of `OPTIMIZERS`.
+        clipnorm: clip each gradient tensor to this norm (positive), or `None`
+            to turn clipping off. On by default against exploding gradients.
+        jit_compile: whether Keras compiles the train step with XLA.
+        precision: `"float32"`, or `"mixed"` for the `mixed_float16` policy when
+            a GPU is visible (see `resolve_precision`).
+        strategy: `"auto"`, `"default"`, `"mirrored"` or `"multiworker"` (see
+            `get_strategy`).
+        early_stopping_patience: epochs without improvement of `monitor`
+            before training stops and the best weights are restored, or `None`
+            for no early stopping.
+        monitor: the logged quantity that early stopping watches; whether it
+            is minimised or maximised is inferred from its name.
+        seed: seeds Python, NumPy and TensorFlow and makes ops deterministic,
+            or `None` for no seeding.
+        resume: continue from the backup in the run directory, if any.
+        verbose: 0 (silent), 1 (progress bar) or 2 (one line per epoch).
+
+    Example:
+
+    >>> config = TrainingConfig(epochs=3, learning_rate=1e-2)
+    >>> TrainingConfig.from_dict(config.to_dict()) == config
+    True
+    >>> TrainingConfig(epochs=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: `epochs` must be a positive integer. Received: epochs=0
+    """
+
+    epochs: int = 10
+    batch_size: int = 32
+    learning_rate: float = 1e-3
+    optimizer: str = "adam"
+    clipnorm: float | None = 1.0
+    jit_compile: bool = False
+    precision: str = "float32"
+    strategy: str = "auto"
+    early_stopping_patience: int | None = None
+    monitor: str = "val_loss"
+    seed: int | None = None
+    resume: bool = False
+    verbose: int = 1
+
+    def __post_init__(self):
+        for name in ("epochs", "batch_size"):
+            value = getattr(self, name)
+            if not _is_int(value) or value < 1:
+                raise ValueError(
+                    f"`{name}` must be a positive integer. Received: {name}={value!r}"
+                )
+        if not _is_positive_number(self.learning_rate):
+            raise ValueError(
+                "`learning_rate` must be a positive number. "
+                f"Received: learning_rate={self.learning_rate!r}"
+            )
+        self._check_choice("optimizer", OPTIMIZERS)
+        if self.clipnorm is not None and not _is_positive_number(self.clipnorm):
+            raise ValueError(
+                "`clipnorm` must be a positive number or None. "
+                f"Received: clipnorm={self.clipnorm!r}"
+            )
+        for name in ("jit_compile", "resume"):
+            value = getattr(self, name)
+            if not isinstance(value, bool):
+                raise ValueError(
+                    f"`{name}` must be True or False. Received: {name}={value!r}"
+                )
+        self._check_choice("precision", PRECISIONS)
+        self._check_choice("strategy", STRATEGIES)
+        patience = self.early_stopping_patience
+        if patience is not None and (not _is_int(patience) or patience < 0):
+            raise ValueError(
+                "`early_stopping_patience` must be None or a non-negative "
+                f"integer. Received: early_stopping_patience={patience!r}"
+            )
+        if not isinstance(self.monitor, str) or not self.monitor:
+            raise ValueError(
+                "`monitor` must be a non-empty string. "
+                f"Received: monitor={self.monitor!r}"
+            )
+        if self.seed is not None and (not _is_int(self.seed) or self.seed < 0):
+            raise ValueError(
+                "`seed` must be None or a non-negative integer. "
+                f"Received: seed={self.seed!r}"
+            )
+        if self.verbose not in (0, 1, 2):
+            raise ValueError(
+                f"`verbose` must be 0, 1 or 2. Received: verbose={self.verbose!r}"
+            )
+        self.verbose = int(self.verbose)
+
+    def _check_choice(self, name, choices):
+        value = getattr(self, name)
+        if value not in choices:
+            raise ValueError(
+                f"`{name}` must be one of {', '.join(map(repr, choices))}. "
+                f"Received: {name}={value!r}"
+            )
+
+    def to_dict(self):
+        """Returns the settings as a dict of JSON values."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values):
+        """Makes a config from a dict such as `to_dict()` returns.
+
+        Missing keys take their defaults; unknown keys are an error, so a typo
+        in a JSON file does not pass silently.
+        """
+        known = {field.name for field in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(
+                f"Unknown `TrainingConfig` keys: {unknown}. Known keys: {sorted(known)}"
+            )
+        return cls(**values)

@@ -1,0 +1,310 @@
+import hashlib
+import http.server
+import io
+import json
+import socket
+import tarfile
+import threading
+import time
+import zipfile
+
+import pytest
+
+from seqkit.data import downloads
+from seqkit.data.downloads import DATASETS
+from seqkit.data.downloads import ChecksumError
+from seqkit.data.downloads import DatasetSpec
+from seqkit.data.downloads import DownloadError
+from seqkit.data.downloads import dataset_files
+from seqkit.data.downloads import extract_archive
+from seqkit.data.downloads import fetch
+from seqkit.errors import UserInputError
+
+MAX_REQUESTS = 20
+MAX_SECONDS = 30
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def tar_gz(members):
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def zip_bytes(members):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+class Server:
+    """Serves `files` on 127.0.0.1 and records the paths requested.
+
+    It answers at most MAX_REQUESTS requests and stops by itself after
+    MAX_SECONDS, so a test can never hang on it.
+    """
+
+    def __init__(self, files):
+        self.files = files
+        self.requests = []
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            timeout = 5
+
+            def do_GET(self):
+                server.requests.append(self.path)
+                body = server.files.get(self.path)
+                if body is None:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.timeout = 0.1
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self):
+        deadline = time.monotonic() + MAX_SECONDS
+        while (
+            not self._stop.is_set()
+            and len(self.requests) < MAX_REQUESTS
+            and time.monotonic() < deadline
+        ):
+            self.httpd.handle_request()
+        self.httpd.server_close()
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+@pytest.fixture
+def serve(monkeypatch):
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    servers = []
+
+    def start(files):
+        servers.append(Server(files))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def cache(tmp_path):
+    return tmp_path / "cache"
+
+
+def test_download_then_cache_hit_without_request(serve, cache):
+    data = b"EU B-ORG\nrejects O\n"
+    server = serve({"/data/train.txt": data})
+    url = server.url + "/data/train.txt"
+    path = fetch(url, sha256=sha256(data), cache_dir=cache)
+    assert path.read_bytes() == data
+    assert path.name == "train.txt"
+    assert server.requests == ["/data/train.txt"]
+    assert fetch(url, sha256=sha256(data), cache_dir=cache) == path
+    assert fetch(url, cache_dir=cache) == path
+    assert server.requests == ["/data/train.txt"]
+    checksums = json.loads((cache / "checksums.json").read_text())
+    assert checksums == {url: sha256(data)}
+    assert [p.name for p in path.parent.iterdir()] == ["train.txt"]
+
+
+def test_checksum_mismatch_removes_the_download(serve, cache):
+    server = serve({"/f.bin": b"tampered"})
+    url = server.url + "/f.bin"
+    wrong = sha256(b"original")
+    with pytest.raises(ChecksumError, match="SHA-256 mismatch") as info:
+        fetch(url, sha256=wrong, cache_dir=cache)
+    assert str(info.value).startswith(url + ": ")
+    assert wrong in str(info.value)
+    assert isinstance(info.value, UserInputError)
+    folder = cache / "downloads"
+    assert [p for p in folder.rglob("*") if p.is_file()] == []
+    assert not (cache / "checksums.json").exists()
+
+
+def test_unknown_digest_is_recorded_then_enforced(serve, cache):
+    server = serve({"/v.txt": b"first"})
+    url = server.url + "/v.txt"
+    path = fetch(url, cache_dir=cache)
+    recorded = json.loads((cache / "checksums.json").read_text())[url]
+    assert recorded == sha256(b"first")
+    path.unlink()  # the cache was cleaned and the file changed upstream
+    server.files["/v.txt"] = b"second"
+    with pytest.raises(ChecksumError, match=recorded):
+        fetch(url, cache_dir=cache)
+    assert not path.exists()
+
+
+def test_corrupt_cached_file_is_downloaded_again(serve, cache):
+    data = b"good"
+    server = serve({"/g.txt": data})
+    url = server.url + "/g.txt"
+    path = fetch(url, cache_dir=cache)
+    path.write_bytes(b"bad")
+    assert fetch(url, sha256=sha256(b"bad"), cache_dir=cache) == path
+    assert fetch(url, sha256=sha256(data), cache_dir=cache).read_bytes() == data
+    assert len(server.requests) == 2
+
+
+def test_offline_error_names_the_url_and_suggests_data_option(cache):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/conll.zip"
+    with pytest.raises(DownloadError) as info:
+        fetch(url, cache_dir=cache, timeout=5)
+    message = str(info.value)
+    assert message.startswith(url + ": cannot download (")
+    assert "--data" in message
+    assert "\n" not in message
+    assert [p for p in cache.rglob("*") if p.is_file()] == []
+
+
+def test_http_error_is_reported(serve, cache):
+    server = serve({})
+    with pytest.raises(DownloadError, match="HTTP 404"):
+        fetch(server.url + "/missing.zip", cache_dir=cache)
+
+
+@pytest.mark.parametrize("kind", ["tar.gz", "zip"])
+def test_extraction(serve, cache, kind):
+    members = {"corpus/train.txt": b"a b\n", "corpus/test.txt": b"c\n"}
+    data = tar_gz(members) if kind == "tar.gz" else zip_bytes(members)
+    server = serve({f"/corpus.{kind}": data})
+    url = f"{server.url}/corpus.{kind}"
+    folder = fetch(url, sha256=sha256(data), cache_dir=cache, extract=True)
+    assert (folder / "corpus" / "train.txt").read_bytes() == b"a b\n"
+    assert (folder / "corpus" / "test.txt").read_bytes() == b"c\n"
+    assert fetch(url, cache_dir=cache, extract=True) == folder
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("name", ["../evil.txt", "ABSOLUTE", "a/../../evil.txt"])
+@pytest.mark.parametrize("kind", ["tar.gz", "zip"])
+def test_extraction_refuses_path_traversal(tmp_path, name, kind):
+    absolute = tmp_path / "absolute-evil.txt"
+    name = str(absolute) if name == "ABSOLUTE" else name
+    archive = tmp_path / f"bad.{kind}"
+    members = {"ok.txt": b"ok", name: b"evil"}
+    archive.write_bytes(tar_gz(members) if kind == "tar.gz" else zip_bytes(members))
+    target = tmp_path / "out" / "inner"
+    target.mkdir(parents=True)
+    with pytest.raises(DownloadError, match="refusing to unpack"):
+        extract_archive(archive, target)
+    assert not (tmp_path / "out" / "evil.txt").exists()
+    assert not (tmp_path / "evil.txt").exists()
+    assert not absolute.exists()
+
+
+def test_extraction_refuses_links_out_of_the_folder(tmp_path):
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        link = tarfile.TarInfo("escape")
+        link.type = tarfile.SYMTYPE
+        link.linkname = "../../outside"
+        tar.addfile(link)
+    archive = tmp_path / "links.tar.gz"
+    archive.write_bytes(buffer.getvalue())
+    target = tmp_path / "out"
+    target.mkdir()
+    with pytest.raises(DownloadError, match="refusing to unpack"):
+        extract_archive(archive, target)
+
+
+def test_extracting_a_plain_file_is_an_error(serve, cache):
+    server = serve({"/plain.txt": b"not an archive"})
+    with pytest.raises(DownloadError, match="not a tar or zip archive"):
+        fetch(server.url + "/plain.txt", cache_dir=cache, extract=True)
+    assert not (cache / "extracted").exists() or not any(
+        (cache / "extracted").iterdir()
+    )
+
+
+def test_registered_dataset_is_fetched_and_split(serve, cache, monkeypatch):
+    data = zip_bytes({"train.txt": b"x O\n", "valid.txt": b"y O\n"})
+    server = serve({"/tiny.zip": data, "/extra.tsv": b"z\n"})
+    spec = DatasetSpec(
+        files={
+            "train": (server.url + "/tiny.zip", sha256(data), "train.txt"),
+            "validation": (server.url + "/tiny.zip", sha256(data), "valid.txt"),
+            "extra": (server.url + "/extra.tsv", None, None),
+        }
+    )
+    monkeypatch.setitem(DATASETS, "tiny", spec)
+    root = fetch("tiny", cache_dir=cache)
+    assert root == cache / "datasets" / "tiny"
+    paths = dataset_files("tiny", cache_dir=cache)
+    assert {k: v.read_bytes() for k, v in paths.items()} == {
+        "train": b"x O\n",
+        "validation": b"y O\n",
+        "extra": b"z\n",
+    }
+    assert sorted(server.requests) == ["/extra.tsv", "/tiny.zip"]
+
+
+def test_dataset_missing_member_leaves_no_folder(serve, cache, monkeypatch):
+    data = zip_bytes({"train.txt": b"x\n"})
+    server = serve({"/t.zip": data})
+    url = server.url + "/t.zip"
+    monkeypatch.setitem(
+        DATASETS, "tiny", DatasetSpec(files={"test": (url, None, "test.txt")})
+    )
+    with pytest.raises(DownloadError, match="no 'test.txt' for split 'test'"):
+        fetch("tiny", cache_dir=cache)
+    assert not (cache / "datasets" / "tiny").exists()
+
+
+def test_cache_dir_defaults_to_seqkit_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("SEQKIT_HOME", str(tmp_path / "home"))
+    assert downloads.default_cache_dir() == tmp_path / "home" / "data"
+    monkeypatch.delenv("SEQKIT_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert downloads.default_cache_dir() == tmp_path / ".seqkit" / "data"
+
+
+def test_argument_errors(cache):
+    with pytest.raises(UserInputError, match="unknown dataset 'conll'.*conll2003"):
+        fetch("conll", cache_dir=cache)
+    with pytest.raises(UserInputError, match="unknown dataset"):
+        dataset_files("nope", cache_dir=cache)
+    with pytest.raises(ValueError, match="`sha256` must be 64 hexadecimal digits"):
+        fetch("http://127.0.0.1:9/x", sha256="abc", cache_dir=cache)
+    with pytest.raises(ValueError, match="`sha256` cannot be given"):
+        fetch("imdb", sha256="0" * 64, cache_dir=cache)
+
+
+def test_registry_entries_are_well_formed():
+    assert set(DATASETS) == {"conll2003", "imdb", "yelp-full"}
+    assert set(DATASETS["conll2003"].files) == {"train", "validation", "test"}
+    for spec in DATASETS.values():
+        for url, digest, member in spec.files.values():
+            assert url.startswith("https://")
+            assert digest is None or (
+                len(digest) == 64 and set(digest) <= set("0123456789abcdef")
+            )
+            assert member is None or not member.startswith("/")

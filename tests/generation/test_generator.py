@@ -1,0 +1,135 @@
+import keras
+import numpy as np
+import pytest
+
+from seqkit.generation import SequenceGenerator
+from seqkit.generation import get_sampler
+from seqkit.tasks import language_model
+from seqkit.tasks import language_model_loss
+
+VOCAB = 8
+
+
+def _fake_next(table):
+    """A `next` whose logits are row `cache` of `table`, with a per-row
+    cache counting the calls, as a recurrent state carries the history."""
+    table = keras.ops.convert_to_tensor(np.asarray(table, "float32"))
+
+    def next(prompt, cache, index):
+        (step,) = cache
+        return keras.ops.take(table, step, axis=0), None, (step + 1,)
+
+    return next
+
+
+def _run(sampler, table, length=5, stop_token_ids=None):
+    prompt = np.zeros((2, length), "int32")
+    prompt[:, 0] = 1
+    mask = np.zeros((2, length), bool)
+    mask[:, 0] = True
+    step = keras.ops.zeros((2,), "int32")
+    out = sampler(
+        _fake_next(table), prompt, cache=(step,), index=1, mask=mask,
+        stop_token_ids=stop_token_ids,
+    )
+    return np.asarray(out)
+
+
+TABLE = np.log(
+    np.array(
+        [
+            [0.1, 0.1, 0.1, 0.6, 0.1, 0.0, 0.0, 0.0],
+            [0.0, 0.0, 0.0, 0.0, 0.2, 0.7, 0.1, 0.0],
+            [0.3, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.7],
+            [0.0, 0.9, 0.0, 0.0, 0.0, 0.0, 0.1, 0.0],
+        ]
+    )
+    + 1e-9
+)
+
+
+def test_greedy_follows_the_cache_driven_next_function():
+    assert _run(get_sampler("greedy"), TABLE).tolist() == [[1, 3, 5, 7, 1]] * 2
+
+
+def test_stop_token_ends_the_loop_early():
+    # Token 5 is produced at the second step; nothing later is written.
+    out = _run(get_sampler("greedy"), TABLE, stop_token_ids=[5])
+    assert out.tolist() == [[1, 3, 5, 0, 0]] * 2
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [("top_k", {"k": 1}), ("top_p", {"p": 0.01}), ("beam", {"num_beams": 2})],
+)
+def test_narrow_samplers_agree_with_greedy(name, kwargs):
+    assert _run(get_sampler(name, **kwargs), TABLE).tolist() == [[1, 3, 5, 7, 1]] * 2
+
+
+def test_random_sampler_only_draws_tokens_with_probability():
+    sampler = get_sampler("random", seed=1)
+    allowed = [set(np.flatnonzero(np.exp(row) > 1e-6)) for row in TABLE]
+    out = _run(sampler, TABLE)
+    for row in out:
+        for position, token in enumerate(row[1:]):
+            assert token in allowed[position]
+
+
+def test_unknown_sampler_name_is_rejected():
+    with pytest.raises(ValueError, match="`sampler` must be one of"):
+        get_sampler("nucleus")
+
+
+def _trained_toy_model(sequence):
+    keras.utils.set_random_seed(0)
+    model = language_model(VOCAB, embedding_dim=8, units=16, cell="gru")
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss=language_model_loss())
+    data = np.array([sequence], "int32")
+    for _ in range(60):
+        model.train_on_batch(data[:, :-1], data[:, 1:])
+    return model
+
+
+def test_toy_model_trained_on_one_sequence_reproduces_it_greedily():
+    sequence = [1, 3, 5, 4, 6, 3, 2]
+    model = _trained_toy_model(sequence)
+    generator = SequenceGenerator(model, "greedy", stop_token_ids=[2])
+    tokens = generator.generate([[1], [1, 3, 5]], max_length=10)
+    expected = sequence + [0, 0, 0]
+    assert tokens.tolist() == [expected, expected]
+
+
+def test_compiled_loop_is_traced_once_and_seeds_reproduce():
+    model = language_model(VOCAB, embedding_dim=4, units=4)
+    generator = SequenceGenerator(model, "random", temperature=3.0)
+    first = generator.generate([[1, 2], [3, 0]], max_length=12, seed=5)
+    again = generator.generate([[1, 2], [3, 0]], max_length=12, seed=5)
+    other = generator.generate([[1, 2], [3, 0]], max_length=12, seed=6)
+    generator.generate([[4], [5, 6, 7]], max_length=20, seed=1)
+    generator.generate([[4]], max_length=3)
+    np.testing.assert_array_equal(first, again)
+    assert not np.array_equal(first, other)
+    assert first[:, :1].tolist() == [[1], [3]] and first[0, 1] == 2
+    assert generator.generate_function.experimental_get_tracing_count() == 1
+
+
+def test_primer_of_several_tokens_matches_reading_it_step_by_step():
+    # Rows with primers of different lengths: the shorter one is extended by
+    # sampling while the longer one is still fed its own primer tokens.
+    model = language_model(VOCAB, embedding_dim=4, units=4, cell="lstm", num_layers=2)
+    generator = SequenceGenerator(model, "greedy")
+    together = generator.generate([[1, 3, 5, 4], [1, 6]], max_length=8)
+    alone = generator.generate([[1, 3, 5, 4]], max_length=8)
+    np.testing.assert_array_equal(together[0], alone[0])
+    # The greedy continuation equals the argmax of the full model run on it.
+    logits = np.asarray(model(together[:1, :-1]))
+    np.testing.assert_array_equal(logits[0, 3:].argmax(-1), together[0, 4:])
+
+
+def test_bad_arguments():
+    model = language_model(VOCAB, embedding_dim=4, units=4)
+    generator = SequenceGenerator(model)
+    with pytest.raises(ValueError, match="at least one token"):
+        generator.generate([[1], []], max_length=4)
+    with pytest.raises(ValueError, match="`max_length` must be an integer"):
+        generator.generate([[1, 2, 3]], max_length=3)

@@ -1,0 +1,189 @@
+import numpy as np
+import pytest
+import tensorflow as tf
+from builder_checks import assert_save_load_identical
+from builder_checks import assert_training_step_changes_all_weights
+
+from seqkit.tasks import SEQUENCE_TAGGER_PRESETS
+from seqkit.tasks import decode_tags
+from seqkit.tasks import sequence_tagger
+from seqkit.tasks import tagger_loss
+
+TOKENS = np.array([[4, 9, 2, 0, 0], [3, 1, 5, 6, 7]], dtype="int32")
+LABELS = np.array([[1, 2, 0, -1, -1], [0, 0, 2, 1, 1]], dtype="int32")
+
+
+def _chars(seed=0):
+    chars = np.random.default_rng(seed).integers(1, 12, size=(2, 5, 4))
+    chars[:, :, 3] = 0  # every word shorter than the longest
+    chars[TOKENS == 0] = 0
+    return chars.astype("int32")
+
+
+def _features(seed=0):
+    features = np.random.default_rng(seed).normal(size=(2, 5, 3))
+    features[TOKENS == 0] = 0.0
+    return features.astype("float32")
+
+
+def _tiny(**kwargs):
+    config = dict(embedding_dim=4, units=3)
+    config.update(kwargs)
+    return sequence_tagger(20, 3, **config)
+
+
+def test_output_shape_and_steps_ignore_padding():
+    model = _tiny(head="softmax")
+    scores = np.asarray(model({"token_ids": TOKENS}))
+    assert scores.shape == (2, 5, 3)
+    # The same sentence without trailing padding scores identically: the
+    # backward direction starts at the last real token.
+    alone = np.asarray(model({"token_ids": TOKENS[:1, :3]}))
+    np.testing.assert_allclose(alone[0], scores[0, :3], atol=1e-6)
+
+
+def test_char_and_feature_inputs_change_scores_of_their_token():
+    model = _tiny(
+        head="softmax", char_vocabulary_size=12, char_embedding_dim=3,
+        char_units=2, feature_dim=3, bidirectional=False,
+    )
+    inputs = {"token_ids": TOKENS, "char_ids": _chars(), "features": _features()}
+    base = np.asarray(model(inputs))
+    changed = dict(inputs, char_ids=_chars().copy())
+    changed["char_ids"][1, 2, 0] = 11 if changed["char_ids"][1, 2, 0] != 11 else 10
+    moved = np.asarray(model(changed))
+    # Unidirectional: steps before the changed token are unaffected.
+    np.testing.assert_allclose(moved[1, :2], base[1, :2], atol=1e-6)
+    assert np.abs(moved[1, 2] - base[1, 2]).max() > 1e-6
+    np.testing.assert_allclose(moved[0], base[0], atol=1e-6)
+
+
+def test_feature_only_tagger_treats_all_zero_steps_as_padding():
+    model = sequence_tagger(None, 2, feature_dim=3, units=3, head="softmax")
+    assert list(model.input) == ["features"] or set(model.input) == {"features"}
+    scores = np.asarray(model({"features": _features()}))
+    alone = np.asarray(model({"features": _features()[:1, :3]}))
+    np.testing.assert_allclose(alone[0], scores[0, :3], atol=1e-6)
+
+
+def test_token_embedding_accepts_pretrained_vectors():
+    model = _tiny(head="softmax")
+    vectors = np.arange(20 * 4, dtype="float32").reshape(20, 4) / 100.0
+    model.get_layer("token_embedding").set_weights([vectors])
+    np.testing.assert_array_equal(
+        model.get_layer("token_embedding").get_weights()[0], vectors
+    )
+
+
+def test_decode_softmax_is_masked_argmax_in_a_compiled_function():
+    model = _tiny(head="softmax")
+    scores = np.array(
+        [[[0.1, 0.7, 0.2], [2.0, 1.0, 0.0], [0.0, 0.0, 5.0]]], dtype="float32"
+    )
+    mask = np.array([[True, True, False]])
+
+    @tf.function(
+        input_signature=[
+            tf.TensorSpec((None, None, 3), tf.float32),
+            tf.TensorSpec((None, None), tf.bool),
+        ]
+    )
+    def decode(outputs, step_mask):
+        return decode_tags(model, outputs, step_mask)
+
+    assert decode(scores, mask).numpy().tolist() == [[1, 0, -1]]
+    assert decode_tags(model, scores).numpy().tolist() == [[1, 0, 2]]
+
+
+def test_crf_decode_is_the_best_path_by_brute_force():
+    model = _tiny(head="crf")
+    crf = model.get_layer("crf")
+    rng = np.random.default_rng(1)
+    for weight in crf.weights:
+        weight.assign(rng.normal(size=weight.shape).astype("float32"))
+    scores = rng.normal(size=(1, 4, 3)).astype("float32")
+    mask = np.array([[True, True, True, False]])
+    tags = decode_tags(model, scores, mask).numpy()[0]
+    assert tags[3] == -1
+    matrix = crf.transitions.numpy()
+    start, end = crf.start_transitions.numpy(), crf.end_transitions.numpy()
+
+    def path_score(path):
+        total = sum(scores[0, t, k] for t, k in enumerate(path))
+        total += sum(matrix[a, b] for a, b in zip(path, path[1:]))
+        return total + start[path[0]] + end[path[-1]]
+
+    assert tuple(tags[:3]) == max(np.ndindex(3, 3, 3), key=path_score)
+
+
+@pytest.mark.parametrize("head", ["crf", "softmax"])
+def test_save_load_round_trip_with_all_inputs(head, tmp_path):
+    model = _tiny(
+        head=head, char_vocabulary_size=12, char_embedding_dim=3, char_units=2,
+        feature_dim=3,
+    )
+    inputs = {"token_ids": TOKENS, "char_ids": _chars(), "features": _features()}
+    assert_save_load_identical(model, inputs, tmp_path)
+
+
+@pytest.mark.parametrize("head", ["crf", "softmax"])
+def test_one_training_step_changes_every_weight(head):
+    model = _tiny(
+        head=head, char_vocabulary_size=12, char_embedding_dim=3, char_units=2,
+    )
+    inputs = {"token_ids": TOKENS, "char_ids": _chars()}
+    assert_training_step_changes_all_weights(
+        model, tagger_loss(model), inputs, LABELS
+    )
+
+
+def test_softmax_loss_is_cross_entropy_from_logits_over_labelled_steps():
+    model = _tiny(head="softmax")
+    scores = np.asarray(model({"token_ids": TOKENS}))
+    shifted = scores - scores.max(axis=-1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    labelled = LABELS >= 0
+    picked = np.take_along_axis(log_probs, np.maximum(LABELS, 0)[..., None], -1)
+    expected = -picked[..., 0][labelled].mean()
+    got = float(tagger_loss(model)(LABELS, scores))
+    assert got == pytest.approx(expected, rel=1e-5)
+
+
+def test_loss_ignores_labels_marked_minus_one():
+    model = _tiny(head="softmax")
+    loss = tagger_loss(model)
+    scores = np.asarray(model({"token_ids": TOKENS}))
+    value = float(loss(LABELS, scores))
+    # Changing logits only where labels are -1 leaves the loss unchanged.
+    bumped = scores.copy()
+    bumped[LABELS == -1] += [10.0, -5.0, 3.0]
+    assert float(loss(LABELS, bumped)) == pytest.approx(value, rel=1e-6)
+    moved = scores.copy()
+    moved[0, 0] += [10.0, -5.0, 3.0]
+    assert float(loss(LABELS, moved)) != pytest.approx(value, rel=1e-6)
+
+
+def test_preset_builds():
+    model = sequence_tagger(
+        30, 4, char_vocabulary_size=10, **SEQUENCE_TAGGER_PRESETS["tiny"]
+    )
+    assert model.output.shape[-1] == 4
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"units": 0}, "`units` must be a positive integer. Received: units=0"),
+        ({"head": "mlp"}, "`head` must be one of 'crf', 'softmax'"),
+        ({"dropout": 1.0}, "`dropout` must be a float in [0, 1)"),
+    ],
+)
+def test_argument_errors(kwargs, message):
+    with pytest.raises(ValueError) as error:
+        sequence_tagger(20, 3, **kwargs)
+    assert message in str(error.value)
+
+
+def test_needs_some_input():
+    with pytest.raises(ValueError, match="At least one of"):
+        sequence_tagger(None, 3)

@@ -1,0 +1,82 @@
+import json
+
+import pytest
+
+from seqkit.training.config import TrainingConfig
+
+
+def test_defaults_turn_clipping_on_and_extras_off():
+    config = TrainingConfig()
+    assert config.clipnorm == 1.0
+    assert config.optimizer == "adam"
+    assert config.precision == "float32"
+    assert config.strategy == "auto"
+    assert config.monitor == "val_loss"
+    assert config.early_stopping_patience is None
+    assert config.jit_compile is False and config.resume is False
+
+
+def test_json_round_trip():
+    config = TrainingConfig(
+        epochs=3,
+        batch_size=4,
+        learning_rate=0.5,
+        optimizer="sgd",
+        clipnorm=None,
+        precision="mixed",
+        strategy="mirrored",
+        early_stopping_patience=2,
+        monitor="val_accuracy",
+        seed=7,
+        resume=True,
+        verbose=0,
+    )
+    restored = TrainingConfig.from_dict(json.loads(json.dumps(config.to_dict())))
+    assert restored == config
+
+
+def test_from_dict_fills_defaults_and_rejects_unknown_keys():
+    assert TrainingConfig.from_dict({"epochs": 2}) == TrainingConfig(epochs=2)
+    with pytest.raises(ValueError, match=r"Unknown `TrainingConfig` keys: \['epoch'\]"):
+        TrainingConfig.from_dict({"epoch": 2})
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"epochs": 0}, "`epochs` must be a positive integer. Received: epochs=0"),
+        ({"epochs": 2.0}, "`epochs` must be a positive integer. Received: epochs=2.0"),
+        ({"batch_size": True}, "`batch_size` must be a positive integer."),
+        ({"learning_rate": 0}, "`learning_rate` must be a positive number."),
+        ({"learning_rate": float("nan")}, "`learning_rate` must be a positive number."),
+        ({"optimizer": "adamm"}, "`optimizer` must be one of 'adadelta', "),
+        ({"clipnorm": -1.0}, "`clipnorm` must be a positive number or None."),
+        (
+            {"jit_compile": 1},
+            "`jit_compile` must be True or False. Received: jit_compile=1",
+        ),
+        ({"precision": "float16"}, "`precision` must be one of 'float32', 'mixed'."),
+        ({"strategy": "tpu"}, "`strategy` must be one of 'auto', 'default',"),
+        ({"early_stopping_patience": -1}, "`early_stopping_patience` must be None"),
+        ({"monitor": ""}, "`monitor` must be a non-empty string."),
+        ({"seed": -3}, "`seed` must be None or a non-negative integer."),
+        ({"resume": "yes"}, "`resume` must be True or False."),
+        ({"verbose": 3}, "`verbose` must be 0, 1 or 2. Received: verbose=3"),
+    ],
+)
+def test_bad_values_are_named_with_the_received_value(kwargs, message):
+    with pytest.raises(ValueError) as info:
+        TrainingConfig(**kwargs)
+    assert str(info.value).startswith(message)
+
+
+def test_every_optimizer_name_is_one_keras_knows():
+    import keras
+
+    from seqkit.training.config import OPTIMIZERS
+
+    for name in OPTIMIZERS:
+        optimizer = keras.optimizers.get(
+            {"class_name": name, "config": {"learning_rate": 0.1, "clipnorm": 1.0}}
+        )
+        assert optimizer.clipnorm == 1.0

@@ -1,0 +1,246 @@
+import math
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from seqkit.training import NaNLossError, RunPaths, TrainingConfig, fit, read_history
+
+
+class Interrupted(Exception):
+    pass
+
+
+class InterruptAfterEpoch(keras.callbacks.Callback):
+    """Simulates a crash once the given 1-based epoch has finished."""
+
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch + 1 == self.epoch:
+            raise Interrupted()
+
+
+class RecordEpochs(keras.callbacks.Callback):
+    """Records which epochs ran and the weights after each."""
+
+    def __init__(self):
+        super().__init__()
+        self.epochs = []
+        self.weights = {}
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epochs.append(epoch + 1)
+        self.weights[epoch + 1] = [w.copy() for w in self.model.get_weights()]
+
+
+def build_mlp():
+    inputs = keras.Input((4,))
+    hidden = keras.layers.Dense(8, activation="tanh")(inputs)
+    return keras.Model(inputs, keras.layers.Dense(1)(hidden))
+
+
+def regression_data(n=32, batch_size=8):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(n, 4)).astype("float32")
+    y = np.tanh(x @ np.array([[1.0], [-2.0], [0.5], [1.5]], dtype="float32"))
+    return tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size)
+
+
+def config(**overrides):
+    values = {"epochs": 4, "learning_rate": 0.01, "seed": 3, "verbose": 0}
+    values.update(overrides)
+    return TrainingConfig(**values)
+
+
+def test_resume_after_interruption_matches_an_uninterrupted_run(tmp_path):
+    data = regression_data()
+    with pytest.raises(Interrupted):
+        fit(
+            build_mlp,
+            data,
+            data,
+            tmp_path / "a",
+            config(),
+            "mse",
+            callbacks=[InterruptAfterEpoch(2)],
+        )
+    assert len(read_history(tmp_path / "a/history.csv")["loss"]) == 2
+
+    record = RecordEpochs()
+    resumed, history = fit(
+        build_mlp,
+        data,
+        data,
+        tmp_path / "a",
+        config(resume=True),
+        "mse",
+        callbacks=[record],
+    )
+    assert record.epochs == [3, 4]  # continues at the next epoch
+
+    straight, straight_history = fit(
+        build_mlp, data, data, tmp_path / "b", config(), "mse"
+    )
+    for got, want in zip(resumed.get_weights(), straight.get_weights()):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    # history.csv was continued, not restarted: 4 epochs, same values.
+    np.testing.assert_allclose(history["loss"], straight_history["loss"], rtol=1e-5)
+    np.testing.assert_allclose(
+        resumed.optimizer.iterations.numpy(), straight.optimizer.iterations.numpy()
+    )
+
+
+def test_resume_of_a_finished_run_trains_no_more_epochs(tmp_path):
+    data = regression_data(n=16)
+    fit(build_mlp, data, None, tmp_path, config(epochs=2), "mse")
+    record = RecordEpochs()
+    _, history = fit(
+        build_mlp,
+        data,
+        None,
+        tmp_path,
+        config(epochs=2, resume=True),
+        "mse",
+        callbacks=[record],
+    )
+    assert record.epochs == []
+    assert len(history["loss"]) == 2
+
+
+class ExplodeLearningRate(keras.callbacks.Callback):
+    """From the given 1-based epoch on, a learning rate that overflows float32."""
+
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch + 1 == self.epoch:
+            self.model.optimizer.learning_rate = 1e30
+
+
+def test_nan_loss_stops_with_message_and_keeps_last_good_checkpoint(tmp_path):
+    data = regression_data()
+    record = RecordEpochs()
+    with pytest.raises(NaNLossError) as info:
+        fit(
+            build_mlp,
+            data,
+            data,
+            tmp_path,
+            config(),
+            "mse",
+            callbacks=[record, ExplodeLearningRate(3)],
+        )
+    paths = RunPaths(tmp_path)
+    error = info.value
+    assert (error.epoch, error.batch) == (3, 2)  # batch 1's update broke batch 2
+    assert "at epoch 3, batch 2" in str(error)
+    assert f"last good checkpoint is kept: {paths.epoch_checkpoint(2)}" in str(error)
+    assert list(paths.epoch_checkpoints()) == [1, 2]
+
+    restored = build_mlp()
+    restored.load_weights(paths.epoch_checkpoint(2))
+    for got, want in zip(restored.get_weights(), record.weights[2]):
+        assert np.isfinite(got).all()
+        np.testing.assert_allclose(got, want)
+
+    # Resuming (with a sane learning rate) continues from that checkpoint.
+    _, history = fit(build_mlp, data, data, tmp_path, config(resume=True), "mse")
+    assert len(history["loss"]) == 4
+    assert all(math.isfinite(value) for value in history["loss"])
+
+
+@pytest.mark.parametrize("clipnorm", [1.0, None])
+def test_clipnorm_bounds_the_update_of_one_step(tmp_path, clipnorm):
+    def build_linear():
+        inputs = keras.Input((2,))
+        dense = keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")
+        return keras.Model(inputs, dense(inputs))
+
+    x = np.array([[100.0, 200.0]], dtype="float32")
+    y = np.array([[1000.0]], dtype="float32")
+    settings = config(
+        epochs=1, batch_size=1, optimizer="sgd", learning_rate=0.1, clipnorm=clipnorm
+    )
+    model, _ = fit(build_linear, (x, y), None, tmp_path, settings, "mse")
+    update = model.get_weights()[0][:, 0]  # the kernel started at zero
+
+    gradient = 2.0 * (0.0 - 1000.0) * x[0]  # d/dw (w.x - y)^2 at w = 0
+    if clipnorm is None:
+        expected = -0.1 * gradient  # norm about 4.5e4
+    else:
+        expected = -0.1 * gradient / np.linalg.norm(gradient)
+        assert np.linalg.norm(update) == pytest.approx(0.1, rel=1e-5)
+    np.testing.assert_allclose(update, expected, rtol=1e-5)
+
+
+def test_history_csv_curves_and_tensorboard_logs(tmp_path):
+    data = regression_data(n=24)
+    settings = config(epochs=3, monitor="val_mae", seed=None)
+    _, history = fit(build_mlp, data, data, tmp_path, settings, "mse", metrics=["mae"])
+    header, *rows = (tmp_path / "history.csv").read_text().splitlines()
+    assert header.split(",") == ["epoch", "loss", "mae", "val_loss", "val_mae"]
+    assert [row.split(",")[0] for row in rows] == ["0", "1", "2"]
+    assert sorted(history) == ["loss", "mae", "val_loss", "val_mae"]
+    assert all(len(values) == 3 for values in history.values())
+    png = (tmp_path / "plots/training_curves.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    pytest.importorskip("tensorboard", reason="TensorBoard logs need tensorboard")
+    assert list((tmp_path / "logs").rglob("events.out.tfevents.*"))
+
+
+def test_fresh_run_replaces_earlier_checkpoints_and_history(tmp_path):
+    data = regression_data(n=16)
+    fit(build_mlp, data, None, tmp_path, config(epochs=3), "mse")
+    _, history = fit(build_mlp, data, None, tmp_path, config(epochs=2), "mse")
+    assert len(history["loss"]) == 2
+    assert list(RunPaths(tmp_path).epoch_checkpoints()) == [1, 2]
+
+
+def test_early_stopping_stops_and_restores_best_weights(tmp_path):
+    # Training pulls w towards +1 while the validation targets want -1, so
+    # validation loss is best after epoch 1 and worse from then on.
+    def build_linear():
+        inputs = keras.Input((1,))
+        dense = keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")
+        return keras.Model(inputs, dense(inputs))
+
+    x = np.linspace(-1.0, 1.0, 8, dtype="float32")[:, None]
+    settings = config(
+        epochs=10,
+        batch_size=8,
+        optimizer="sgd",
+        learning_rate=0.2,
+        early_stopping_patience=1,
+    )
+    record = RecordEpochs()
+    model, history = fit(
+        build_linear, (x, x), (x, -x), tmp_path, settings, "mse", callbacks=[record]
+    )
+    assert record.epochs == [1, 2]
+    assert history["val_loss"][1] > history["val_loss"][0]
+    np.testing.assert_allclose(model.get_weights()[0], record.weights[1][0])
+    assert not np.allclose(record.weights[1][0], record.weights[2][0])
+
+
+def test_same_seed_gives_the_same_weights(tmp_path):
+    data = regression_data(n=16).shuffle(16, seed=1)
+    first, _ = fit(build_mlp, data, None, tmp_path / "a", config(epochs=2), "mse")
+    second, _ = fit(build_mlp, data, None, tmp_path / "b", config(epochs=2), "mse")
+    for a, b in zip(first.get_weights(), second.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_argument_errors(tmp_path):
+    data = regression_data(n=8)
+    with pytest.raises(ValueError, match="needs validation data"):
+        fit(build_mlp, data, None, tmp_path, config(early_stopping_patience=1), "mse")
+    with pytest.raises(TypeError, match="`config` must be a TrainingConfig"):
+        fit(build_mlp, data, None, tmp_path, {"epochs": 1}, "mse")
+    with pytest.raises(TypeError, match="must return a keras.Model"):
+        fit(lambda: "model", data, None, tmp_path, config(), "mse")

@@ -65,7 +65,9 @@ def fit(
     head=None,
     lowercase=None,
     max_vocabulary=None,
-    columns=None,
+    sentence_column=None,
+    token_column=None,
+    tag_column=None,
 ):
     """Train a tagger and write a run directory; returns a `FitResult`.
 
@@ -83,7 +85,7 @@ def fit(
         head: `"crf"` or `"softmax"` (preset default if None).
         lowercase: whether word lookups are lowercased (preset default if None).
         max_vocabulary: largest word vocabulary (preset default if None).
-        columns: column names for tabular data (`sentence_column`, `token_column`, `tag_column`).
+        sentence_column, token_column, tag_column: column names for tabular data (defaults detected).
     """
     from seqkit.apps.ner import training
 
@@ -94,6 +96,11 @@ def fit(
         {"char_features": char_features, "lowercase": lowercase, "max_vocabulary": max_vocabulary},
     )
     seed = training_config.get("seed") or 0
+    columns = {
+        name: value
+        for name, value in (("sentence_column", sentence_column), ("token_column", token_column), ("tag_column", tag_column))
+        if value is not None
+    }
     train, held_out, sources = data_sources.resolve_training_data(
         data=data, valid=valid, dataset=dataset, tag_scheme=tag_scheme, columns=columns, seed=seed
     )

@@ -23,6 +23,9 @@ FIT_OPTIONS = (
     click.option("--head", type=click.Choice(["crf", "softmax"]), help="Output layer: CRF (default) or softmax."),
     click.option("--lowercase/--no-lowercase", default=None, help="Lowercase words for the word embedding."),
     click.option("--max-vocabulary", type=click.IntRange(min=3), help="Largest word vocabulary."),
+    click.option("--sentence-column", help="Tables: sentence id column (default sentence_id, or 'Sentence #').", ),
+    click.option("--token-column", help="Tables: token column (default token, or 'Word')."),
+    click.option("--tag-column", help="Tables: tag column (default tag)."),
 )
 
 group = make_app_group(

@@ -6,7 +6,7 @@ import random
 from seqkit.errors import UserInputError
 
 EMBEDDED_DIR = pathlib.Path(__file__).resolve().parent / "data"
-TABLE_SUFFIXES = {".csv", ".tsv", ".parquet", ".pq"}
+TABLE_SUFFIXES = {".csv", ".tsv", ".tab", ".parquet", ".pq"}
 
 
 def read_tagged_file(path, *, tag_scheme="auto", columns=None):

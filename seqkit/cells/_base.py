@@ -4,7 +4,10 @@ Every seqkit cell splits one step of its recurrence in two parts:
 
 - `project_inputs(inputs, training=None)`: the part that depends on `x<t>` only,
   `x<t> W_x + b` for all gates at once (input dropout applied first). It accepts
-  one step `(batch, features)` or a whole sequence `(batch, timesteps, features)`.
+  one step `(batch, features)` or a whole time-major sequence
+  `(timesteps, batch, features)` (time-major because the loop runs over the
+  leading axis: transposing the narrow inputs is cheaper than transposing
+  their projection).
 - `recurrent_step(projected, states, training=None)`: the part that depends on
   the previous state, given the projected input of one step.
 
@@ -157,24 +160,22 @@ class ProjectedCell(keras.layers.Layer, DropoutRNNCell):
     # --- The two halves of a step ----------------------------------------------
 
     def project_inputs(self, inputs, training=None):
-        """Input part of the step for one step or a whole sequence.
+        """Input part of the step, for one step or a whole sequence.
 
         Args:
-            inputs: `(batch, features)` or `(batch, timesteps, features)`.
-            training: whether to apply the input dropout mask. The same mask
-                (one per sequence) multiplies every time step.
+            inputs: one step `(batch, features)`, or a time-major sequence
+                `(timesteps, batch, features)`.
+            training: whether to apply the input dropout mask. The mask is
+                `(batch, features)`, one per sequence: it broadcasts over
+                the leading time axis, so every step gets the same one.
 
         Returns:
             `x W_x + b`, shaped like `inputs` with the last axis
             `num_blocks * units`.
         """
         if training and self.dropout > 0:
-            is_sequence = len(inputs.shape) == 3
-            step = inputs[:, 0, :] if is_sequence else inputs
-            mask = self.get_dropout_mask(step)
-            if is_sequence:
-                mask = ops.expand_dims(mask, 1)
-            inputs = inputs * mask
+            step = inputs[0] if len(inputs.shape) == 3 else inputs
+            inputs = inputs * self.get_dropout_mask(step)
         projected = ops.matmul(inputs, self.kernel)
         if self.use_bias:
             projected = projected + self.bias

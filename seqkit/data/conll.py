@@ -147,7 +147,13 @@ def tagged_sentence(tokens, tags, line, *, scheme, path=None):
     return TaggedSentence(tokens, tagging_schemes.to_iob2(tags, scheme), line)
 
 
-def _check_arguments(scheme, tag_column, token_column):
+def _check_arguments(scheme, tag_column, token_column, encoding):
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, TypeError):
+        raise ValueError(
+            f"`encoding` must name a text encoding. Received: encoding={encoding!r}"
+        ) from None
     choices = ("auto",) + tagging_schemes.SCHEMES
     if scheme not in choices:
         raise ValueError(
@@ -188,7 +194,11 @@ def iter_conll(path, *, tag_column=-1, token_column=0, scheme="auto", encoding="
     >>> [s.tags for s in iter_conll(path)]
     [['B-LOC'], ['O']]
     """
-    _check_arguments(scheme, tag_column, token_column)
+    _check_arguments(scheme, tag_column, token_column, encoding)
+    return _stream(path, tag_column, token_column, scheme, encoding)
+
+
+def _stream(path, tag_column, token_column, scheme, encoding):
     if scheme == "auto":
         scheme = tagging_schemes.detect_scheme(
             tags for _, tags, _ in _raw_sentences(path, tag_column, token_column, encoding)
@@ -225,7 +235,7 @@ def read_conll(path, *, tag_column=-1, token_column=0, scheme="auto", encoding="
     >>> read_conll(path)[0].tags
     ['B-ORG', 'O']
     """
-    _check_arguments(scheme, tag_column, token_column)
+    _check_arguments(scheme, tag_column, token_column, encoding)
     raw = list(_raw_sentences(path, tag_column, token_column, encoding))
     if not raw:
         raise UserInputError("no sentences found", path=path)

@@ -1,7 +1,7 @@
 """Split raw text into words, identically in Python and inside a TensorFlow graph.
 
-The splitter is a short list of regular-expression rewrites that only insert spaces, followed by a split on
-ASCII whitespace. The patterns use the common subset of Python's `re` and RE2 (TensorFlow's
+The text is cut at ASCII whitespace into chunks; each chunk goes through a short list of regular-expression
+rewrites that only insert spaces (web and e-mail addresses through a shorter one), and is cut again. The patterns use the common subset of Python's `re` and RE2 (TensorFlow's
 `tf.strings.regex_replace`), so a SavedModel's serving graph tokenises exactly like `seqkit <app> predict`,
 and every word is a substring of the text, which gives character offsets for free.
 
@@ -19,10 +19,21 @@ import re
 
 _ABBREVIATIONS = "Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Inc|Ltd|Co|Corp|Gen|Gov|Sen|Rep|Rev|Lt|Col|Sgt|vs|etc|No|Mt|Ft|Jan|Feb|Aug|Sept|Oct|Nov|Dec"
 
-# (pattern, replacement) pairs, applied in order; valid in both Python `re` and RE2.
+_APOSTROPHE = r"['\x{2019}]"
+_SPACE = r"[ \t\n\r\f\v]"
+
+# Chunks (runs of non-space characters) that are web addresses or e-mail addresses keep their inner
+# punctuation; only brackets or quotes before them and punctuation after them split off.
+LINK_PATTERN = r"""[(\["'\x{201C}]*((https?|ftp)://|www\.)[^ \t\n\r\f\v]+|[(\["'\x{201C}]*[^ \t\n\r\f\v@()]+@[^ \t\n\r\f\v@()]+\.[^ \t\n\r\f\v@()]+"""
+LINK_RULES = (
+    (r"""^([(\["'\x{201C}]+)""", r"\1 "),
+    (r"""([.,;:!?)\]"'\x{201D}]+)$""", r" \1"),
+)
+
+# (pattern, replacement) pairs applied in order to every other chunk; valid in both Python `re` and RE2.
 SPLIT_RULES = (
     # Characters that always stand alone.
-    (r"""([!?;"()\[\]{}<>$%#*+=|~^`\x{2018}\x{2019}\x{201C}\x{201D}\x{00AB}\x{00BB}\x{2026}])""", r" \1 "),
+    (r"""([!?;"()\[\]{}<>$%#*+=|~^`\x{2018}\x{201C}\x{201D}\x{00AB}\x{00BB}\x{2026}])""", r" \1 "),
     # Colons, except between digits (10:30).
     (r"([^0-9]):", r"\1 : "),
     (r":([^0-9])", r" : \1"),
@@ -37,31 +48,33 @@ SPLIT_RULES = (
     (r"([^\s.][^\s.])\.(\s|$)", r"\1 .\2"),
     # ... but common abbreviations keep their full stop.
     (rf"(^|\s)({_ABBREVIATIONS}) \.", r"\1\2."),
-    # Quotes at the edges of words (before clitics, which they would split).
-    (r"(^|\s)'", r"\1' "),
-    (r"([^\s])'(\s|$)", r"\1 '\2"),
+    # Quotes around a word, or before a word of three or more characters (not a clitic such as 's).
+    (rf"(^|\s){_APOSTROPHE}([^\s'\x{{2019}}]+){_APOSTROPHE}(\s|$)", r"\1' \2 '\3"),
+    (rf"(^|\s)({_APOSTROPHE})([^\s'\x{{2019}}]{{3,}})", r"\1\2 \3"),
     # Clitics.
-    (r"([^\s'])('[sS]|'[mM]|'[dD]|'re|'ve|'ll|'RE|'VE|'LL)(\s|$)", r"\1 \2\3"),
-    (r"([^\s])(n't|N'T)(\s|$)", r"\1 \2\3"),
+    (rf"([^\s'\x{{2019}}])({_APOSTROPHE}[sSmMdD]|{_APOSTROPHE}re|{_APOSTROPHE}ve|{_APOSTROPHE}ll|{_APOSTROPHE}RE|{_APOSTROPHE}VE|{_APOSTROPHE}LL)(\s|$)", r"\1 \2\3"),
+    (rf"([^\s])(n{_APOSTROPHE}t|N{_APOSTROPHE}T)(\s|$)", r"\1 \2\3"),
+    # A quote after a word ("dogs' bowls").
+    (rf"([^\s]){_APOSTROPHE}(\s|$)", r"\1 '\2"),
 )
 
-_PYTHON_RULES = None
+_COMPILED = {}
 
 
-def _python_rules():
-    global _PYTHON_RULES
-    if _PYTHON_RULES is None:
-        _PYTHON_RULES = [
-            (re.compile(re.sub(r"\\x\{([0-9A-Fa-f]{4})\}", r"\\u\1", pattern)), replacement)
-            for pattern, replacement in SPLIT_RULES
-        ]
-    return _PYTHON_RULES
+def _python_pattern(pattern):
+    if pattern not in _COMPILED:
+        _COMPILED[pattern] = re.compile(re.sub(r"\\x\{([0-9A-Fa-f]{4})\}", r"\\u\1", pattern))
+    return _COMPILED[pattern]
 
 
-def _spaced(text):
-    for pattern, replacement in _python_rules():
-        text = pattern.sub(replacement, text)
-    return text
+def _split_chunk(chunk):
+    if _python_pattern(LINK_PATTERN).fullmatch(chunk):
+        rules = LINK_RULES
+    else:
+        rules = SPLIT_RULES
+    for pattern, replacement in rules:
+        chunk = _python_pattern(pattern).sub(replacement, chunk)
+    return [word for word in re.split(_SPACE + "+", chunk) if word]
 
 
 def split_words(text):
@@ -72,7 +85,7 @@ def split_words(text):
     >>> split_words("Angela Merkel visited Paris, France.")
     ['Angela', 'Merkel', 'visited', 'Paris', ',', 'France', '.']
     """
-    return re.split(r"[ \t\n\r\f\v]+", _spaced(text).strip(" \t\n\r\f\v")) if text.strip(" \t\n\r\f\v") else []
+    return [word for chunk in re.split(_SPACE + "+", text) if chunk for word in _split_chunk(chunk)]
 
 
 def split_words_with_offsets(text):
@@ -103,6 +116,14 @@ def tf_split_words(texts):
     """
     import tensorflow as tf
 
+    chunks = tf.strings.split(texts)
+    flat = chunks.flat_values
+    general = flat
     for pattern, replacement in SPLIT_RULES:
-        texts = tf.strings.regex_replace(texts, pattern, replacement)
-    return tf.strings.split(texts)
+        general = tf.strings.regex_replace(general, pattern, replacement)
+    link = flat
+    for pattern, replacement in LINK_RULES:
+        link = tf.strings.regex_replace(link, pattern, replacement)
+    words = tf.strings.split(tf.where(tf.strings.regex_full_match(flat, LINK_PATTERN), link, general))
+    counts = tf.math.unsorted_segment_sum(words.row_lengths(), chunks.value_rowids(), chunks.nrows())
+    return tf.RaggedTensor.from_row_lengths(words.flat_values, counts)

@@ -31,7 +31,9 @@ class CRF(keras.layers.Layer):
     Masks may be any pattern of padding: masked steps are removed from the
     sequence (the steps around them become neighbours). The layer consumes
     the mask: its outputs carry no Keras mask, so that Keras does not
-    re-weight the per-sequence loss by per-step masks.
+    re-weight the per-sequence loss by per-step masks. Inputs need at least
+    one time step; a sequence whose steps are all masked has log-likelihood 0
+    and decodes to -1 everywhere.
 
     Args:
         num_tags: positive integer, number of tags.

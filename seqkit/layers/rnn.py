@@ -1,6 +1,7 @@
 """Recurrent layer that projects all time steps before the loop."""
 
 import keras
+from keras import ops
 
 # The time loop behind `keras.layers.RNN` (masking, `go_backwards`,
 # `unroll`); Keras does not export it publicly.
@@ -12,9 +13,10 @@ def supports_projection(cell):
 
     A cell qualifies when it has both methods of the protocol:
 
-    - `project_inputs(inputs, training=None)`: maps `(batch, timesteps,
-      features)` to the input part of every step, `(batch, timesteps, k)`,
-      applying its (one per sequence) input dropout mask first;
+    - `project_inputs(inputs, training=None)`: maps a time-major sequence
+      `(timesteps, batch, features)` to the input part of every step,
+      `(timesteps, batch, k)`, applying its (one per sequence) input dropout
+      mask first;
     - `recurrent_step(projected, states, training=None)`: one step given the
       projected input `(batch, k)`, returning `(output, new_states)`.
     """
@@ -75,7 +77,11 @@ class RNN(keras.layers.RNN):
         if not supports_projection(self.cell):
             return super().inner_loop(sequences, initial_state, mask, training)
         cell = self.cell
-        projected = cell.project_inputs(sequences, training=training)
+        # Work time-major: the loop runs over the leading axis, and swapping
+        # the raw inputs is cheaper than swapping their wider projection.
+        projected = cell.project_inputs(
+            ops.swapaxes(sequences, 0, 1), training=training
+        )
 
         def step(projected_t, states):
             output, new_states = cell.recurrent_step(
@@ -87,14 +93,16 @@ class RNN(keras.layers.RNN):
 
         if not isinstance(initial_state, (list, tuple)):
             initial_state = [initial_state]
-        return backend.rnn(
+        last_output, outputs, states = backend.rnn(
             step,
             projected,
             initial_state,
             go_backwards=self.go_backwards,
-            mask=mask,
+            mask=None if mask is None else ops.swapaxes(mask, 0, 1),
             unroll=self.unroll,
             input_length=sequences.shape[1],
+            time_major=True,
             zero_output_for_mask=self.zero_output_for_mask,
             return_all_outputs=self.return_sequences,
         )
+        return last_output, ops.swapaxes(outputs, 0, 1), states

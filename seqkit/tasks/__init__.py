@@ -26,3 +26,9 @@ from seqkit.tasks.sequence_classifier import class_probabilities
 from seqkit.tasks.sequence_classifier import classifier_head
 from seqkit.tasks.sequence_classifier import classifier_loss
 from seqkit.tasks.sequence_classifier import sequence_classifier
+from seqkit.tasks.seq2seq import SEQ2SEQ_PRESETS
+from seqkit.tasks.seq2seq import seq2seq
+from seqkit.tasks.seq2seq import seq2seq_attention_weights
+from seqkit.tasks.seq2seq import seq2seq_decoder_step
+from seqkit.tasks.seq2seq import seq2seq_encoder
+from seqkit.tasks.seq2seq import seq2seq_loss

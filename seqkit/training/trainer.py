@@ -97,9 +97,10 @@ def fit(
             "data. Pass `valid_ds` or monitor a training quantity such as "
             "'loss'. Received: valid_ds=None"
         )
+    if strategy is None:
+        # First, as a multi-worker strategy must precede other TensorFlow work.
+        strategy = strategy_lib.get_strategy(config.strategy)
     with reproducible(config.seed):
-        if strategy is None:
-            strategy = strategy_lib.get_strategy(config.strategy)
         paths = _paths_for(run_dir, strategy)
         resuming = _prepare_run_dir(paths, config.resume)
         model = _build_and_compile(build_model, strategy, config, loss, metrics)
@@ -187,7 +188,7 @@ def _build_and_compile(build_model, strategy, config, loss, metrics):
     with dtype_policy_scope(resolve_precision(config.precision)), strategy.scope():
         model = build_model()
         if not isinstance(model, keras.Model):
-            raise ValueError(
+            raise TypeError(
                 "`build_model` must return a keras.Model. "
                 f"Received: {type(model).__name__}"
             )

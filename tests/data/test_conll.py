@@ -166,6 +166,10 @@ def test_argument_errors(tmp_path):
         conll.read_conll(path, scheme="bilou")
     with pytest.raises(TypeError, match="`tag_column` must be an integer"):
         conll.read_conll(path, tag_column="tag")
+    with pytest.raises(ValueError, match="Received: scheme='bilou'"):
+        conll.iter_conll(path, scheme="bilou")  # raised before iteration starts
+    with pytest.raises(ValueError, match="`encoding` must name a text encoding"):
+        conll.read_conll(path, encoding="utf-99")
 
 
 def test_embedded_ner_corpus():

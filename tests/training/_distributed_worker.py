@@ -2,7 +2,7 @@
 
 Usage: python _distributed_worker.py {mirrored|multiworker} RUN_DIR
 
-Prints one JSON line: the number of replicas and the loss per epoch. For
+Prints one JSON line: the number of replicas and the history per epoch. For
 `mirrored` it first splits the CPU into two logical devices, which must
 happen before TensorFlow initialises; for `multiworker` the cluster comes
 from TF_CONFIG and the strategy is made before any other TensorFlow work.
@@ -42,10 +42,9 @@ def main(mode, run_dir):
     config = TrainingConfig(
         epochs=3, learning_rate=0.1, seed=0, verbose=0, strategy=mode
     )
-    _, history = fit(build_model, train_ds, None, run_dir, config, loss="mse")
-    print(
-        json.dumps({"replicas": strategy.num_replicas_in_sync, "loss": history["loss"]})
-    )
+    _, history = fit(build_model, train_ds, train_ds, run_dir, config, loss="mse")
+    result = {"replicas": strategy.num_replicas_in_sync, **history}
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import pathlib
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 import tensorflow as tf
@@ -65,14 +66,20 @@ def _free_ports(count):
             sock.close()
 
 
-def _start_worker(mode, run_dir, environment=None):
-    return subprocess.Popen(
-        [sys.executable, str(WORKER), mode, str(run_dir)],
-        env={**os.environ, **(environment or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+def _start_worker(mode, run_dir, log_dir, name, environment=None):
+    """Starts a worker with its output in files (a full pipe could stall it)."""
+    env = {key: value for key, value in os.environ.items() if key != "TF_CONFIG"}
+    env.update(environment or {})
+    with (
+        open(log_dir / f"{name}.out", "w") as out,
+        open(log_dir / f"{name}.err", "w") as err,
+    ):
+        return subprocess.Popen(
+            [sys.executable, str(WORKER), mode, str(run_dir)],
+            env=env,
+            stdout=out,
+            stderr=err,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -82,40 +89,53 @@ def distributed_runs(tmp_path_factory):
     They are separate processes because the device layout and the collective
     ops must be set before TensorFlow initialises; starting them at once
     overlaps their start-up. Returns `{name: (run_dir, returncode, result,
-    stderr)}`; every process is killed if it outlives the timeout.
+    stderr)}`; every process still running after 240 s in all is killed.
     """
-    runs = {}
+    log_dir = tmp_path_factory.mktemp("logs")
     mirrored_dir = tmp_path_factory.mktemp("mirrored")
-    runs["mirrored"] = (mirrored_dir, _start_worker("mirrored", mirrored_dir))
     multiworker_dir = tmp_path_factory.mktemp("multiworker")
+    runs = {
+        "mirrored": (
+            mirrored_dir,
+            _start_worker("mirrored", mirrored_dir, log_dir, "mirrored"),
+        )
+    }
     workers = [f"127.0.0.1:{port}" for port in _free_ports(2)]
     for index in range(2):
         tf_config = {
             "cluster": {"worker": workers},
             "task": {"type": "worker", "index": index},
         }
-        runs[f"worker-{index}"] = (
+        name = f"worker-{index}"
+        runs[name] = (
             multiworker_dir,
             _start_worker(
-                "multiworker", multiworker_dir, {"TF_CONFIG": json.dumps(tf_config)}
+                "multiworker",
+                multiworker_dir,
+                log_dir,
+                name,
+                {"TF_CONFIG": json.dumps(tf_config)},
             ),
         )
-    finished = {}
+    deadline = time.monotonic() + 240
     try:
-        for name, (run_dir, process) in runs.items():
+        for _, process in runs.values():
             try:
-                stdout, stderr = process.communicate(timeout=240)
+                process.wait(timeout=max(1.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 process.kill()
-                stdout, stderr = process.communicate()
-            lines = stdout.strip().splitlines()
-            result = json.loads(lines[-1]) if process.returncode == 0 else None
-            finished[name] = (run_dir, process.returncode, result, stderr[-3000:])
+                process.wait()
     finally:
         for _, process in runs.values():
             if process.poll() is None:
                 process.kill()
-                process.communicate()
+                process.wait()
+    finished = {}
+    for name, (run_dir, process) in runs.items():
+        stdout = (log_dir / f"{name}.out").read_text().strip().splitlines()
+        stderr = (log_dir / f"{name}.err").read_text()[-3000:]
+        result = json.loads(stdout[-1]) if process.returncode == 0 else None
+        finished[name] = (run_dir, process.returncode, result, stderr)
     return finished
 
 
@@ -125,6 +145,7 @@ def test_mirrored_strategy_on_two_logical_cpus_trains(distributed_runs):
     assert result["replicas"] == 2
     assert len(result["loss"]) == 3
     assert result["loss"][-1] < 0.6 * result["loss"][0]
+    assert result["val_loss"][-1] < 0.6 * result["val_loss"][0]
     assert (run_dir / "history.csv").is_file()
 
 
@@ -138,7 +159,9 @@ def test_multiworker_strategy_with_two_local_workers_trains(distributed_runs):
     assert chief["replicas"] == other["replicas"] == 2
     # Gradients are all-reduced, so both workers log the same losses.
     assert chief["loss"] == pytest.approx(other["loss"])
+    assert chief["val_loss"] == pytest.approx(other["val_loss"])
     assert chief["loss"][-1] < 0.6 * chief["loss"][0]
+    assert chief["val_loss"][-1] < 0.6 * chief["val_loss"][0]
     # The chief writes the run directory; the other worker its own corner.
     assert (run_dir / "history.csv").is_file()
     assert (run_dir / "checkpoints/epoch_0003.weights.h5").is_file()

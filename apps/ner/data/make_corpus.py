@@ -2,7 +2,7 @@
 
 The corpus is synthetic and written for seqkit: hand-written news-style sentence templates
 whose slots are filled from hand-written name lists, then tokenised with
-`seqkit.data.text_tokenizer` (so training text looks like text tokenised at predict time)
+`seqkit.data.word_splitting` (so training text looks like text tokenised at predict time)
 and tagged in IOB2 with PER, LOC, ORG and MISC. About a quarter of every name list is held
 out of the training split and used for half of the validation entities, so validation
 scores measure generalisation to unseen names, not memorisation.
@@ -20,7 +20,7 @@ import re
 import sys
 
 from seqkit.data import conll
-from seqkit.data.text_tokenizer import tokenize_with_offsets
+from seqkit.data.word_splitting import split_words_with_offsets as tokenize_with_offsets
 
 HERE = pathlib.Path(__file__).resolve().parent
 TRAIN_SENTENCES = 1500

@@ -34,6 +34,12 @@ def write_corpus(path, count, offset=0):
 
 
 @pytest.fixture(scope="session")
+def corpus_writer():
+    """`write(path, count, offset=0)`: a regular toy corpus of PER/ORG/LOC sentences in CoNLL format."""
+    return write_corpus
+
+
+@pytest.fixture(scope="session")
 def ner_corpus(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ner_corpus")
     return write_corpus(folder / "train.txt", 48), write_corpus(folder / "valid.txt", 12, offset=1)

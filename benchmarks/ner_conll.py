@@ -1,0 +1,148 @@
+"""NER quality and speed on CoNLL-2003 (or any CoNLL train/valid pair).
+
+Measures, in one run on the same data:
+1. `seqkit ner fit` with the default preset: entity F1 on the validation file and wall-clock training time.
+2. Training throughput (real tokens per second) of seqkit's tagger against a hand-written plain Keras
+   equivalent (Embedding -> Bidirectional(LSTM) -> Dense, `model.fit` on arrays padded to the longest
+   sentence, as a notebook would), printed as ratios.
+3. Batch prediction throughput (sentences per second) of the exported SavedModel on raw sentences.
+
+Usage:
+    python benchmarks/ner_conll.py --train ../shared/data/ner/train.txt --valid ../shared/data/ner/valid.txt
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import tempfile
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def fit_defaults(train, valid, out, epochs, seed):
+    from seqkit.apps import ner
+
+    overrides = {"seed": seed, "verbose": 2}
+    if epochs:
+        overrides["epochs"] = epochs
+    start = time.perf_counter()
+    result = ner.fit(data=train, valid=valid, out=out, training_overrides=overrides)
+    return result, time.perf_counter() - start
+
+
+def throughput_comparison(train, steps_epochs, seed):
+    """Tokens/s of one training epoch: seqkit taggers vs plain Keras, same sentences."""
+    import keras
+    import numpy as np
+
+    from seqkit.apps.ner.training import make_tagging_dataset
+    from seqkit.data.conll import read_conll
+    from seqkit.data.tagging import TaggingVectorizer
+    from seqkit.tasks import sequence_tagger, tagger_loss
+
+    sentences = read_conll(train)
+    vectorizer = TaggingVectorizer.build(sentences, max_size=20_000)
+    examples = [vectorizer.example(s) for s in sentences]
+    tokens = sum(len(s.tokens) for s in sentences)
+    results = {}
+
+    def timed_fit(model, data, loss, **fit_kwargs):
+        model.compile(optimizer=keras.optimizers.Adam(1e-3, clipnorm=1.0), loss=loss)
+        model.fit(data, epochs=1, verbose=0, **fit_kwargs)  # warm-up: tracing and first epoch
+        start = time.perf_counter()
+        model.fit(data, epochs=steps_epochs, verbose=0, **fit_kwargs)
+        return tokens * steps_epochs / (time.perf_counter() - start)
+
+    # Plain Keras: pad everything to the longest sentence, softmax, model.fit on arrays.
+    keras.utils.set_random_seed(seed)
+    length = max(len(e["token_ids"]) for e in examples)
+    x = np.zeros((len(examples), length), dtype=np.int32)
+    y = np.zeros((len(examples), length), dtype=np.int32)
+    for row, example in enumerate(examples):
+        x[row, : len(example["token_ids"])] = example["token_ids"]
+        y[row, : len(example["tags"])] = example["tags"]
+    inputs = keras.Input((None,), dtype="int32")
+    hidden = keras.layers.Embedding(len(vectorizer.words), 100, mask_zero=True)(inputs)
+    hidden = keras.layers.Bidirectional(keras.layers.LSTM(100, return_sequences=True))(hidden)
+    plain = keras.Model(inputs, keras.layers.Dense(vectorizer.num_tags)(hidden))
+    results["plain_keras"] = timed_fit(
+        plain, x, keras.losses.SparseCategoricalCrossentropy(from_logits=True), y=y, batch_size=32
+    )
+
+    def seqkit_rate(char_features, head):
+        keras.utils.set_random_seed(seed)
+        chosen = examples if char_features else [{k: v for k, v in e.items() if k != "char_ids"} for e in examples]
+        dataset = make_tagging_dataset(chosen, vectorizer, 32, shuffle=True, seed=seed)
+        model = sequence_tagger(
+            len(vectorizer.words),
+            vectorizer.num_tags,
+            embedding_dim=100,
+            units=100,
+            head=head,
+            char_vocabulary_size=len(vectorizer.chars) if char_features else None,
+        )
+        return timed_fit(model, dataset, tagger_loss(model))
+
+    results["seqkit_word_softmax"] = seqkit_rate(False, "softmax")
+    results["seqkit_word_crf"] = seqkit_rate(False, "crf")
+    results["seqkit_default_char_crf"] = seqkit_rate(True, "crf")
+    return results
+
+
+def serving_throughput(model_dir, valid, batch_size=256, repeats=3):
+    import tensorflow as tf
+
+    from seqkit.apps import ner
+    from seqkit.data.conll import read_conll
+
+    export_root = tempfile.mkdtemp()
+    path = ner.load(model_dir).export(export_root)
+    served = tf.saved_model.load(str(path)).signatures["serving_default"]
+    texts = [" ".join(s.tokens) for s in read_conll(valid)]
+    served(sentences=tf.constant(texts[:batch_size]))  # warm-up
+    start = time.perf_counter()
+    for _ in range(repeats):
+        for begin in range(0, len(texts), batch_size):
+            served(sentences=tf.constant(texts[begin : begin + batch_size]))
+    return len(texts) * repeats / (time.perf_counter() - start)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--train", required=True)
+    parser.add_argument("--valid", required=True)
+    parser.add_argument("--out", default=None, help="Run directory (default: a temporary one).")
+    parser.add_argument("--epochs", type=int, default=None, help="Override the preset's epochs.")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--throughput-epochs", type=int, default=1)
+    parser.add_argument("--skip", choices=["fit", "throughput", "serving"], action="append", default=[])
+    args = parser.parse_args()
+    out = args.out or tempfile.mkdtemp(prefix="ner-bench-")
+    report = {}
+    if "fit" not in args.skip:
+        result, seconds = fit_defaults(args.train, args.valid, out, args.epochs, args.seed)
+        report["fit"] = {
+            "valid_entity_f1": result.metrics["f1"],
+            "valid_precision": result.metrics["precision"],
+            "valid_recall": result.metrics["recall"],
+            "per_type_f1": {k: v["f1"] for k, v in result.metrics["per_type"].items()},
+            "train_seconds": round(seconds, 1),
+            "epochs_trained": len(pathlib.Path(out, "history.csv").read_text().splitlines()) - 1,
+        }
+        print(json.dumps(report["fit"], indent=2), flush=True)
+    if "throughput" not in args.skip:
+        rates = throughput_comparison(args.train, args.throughput_epochs, args.seed)
+        baseline = rates["plain_keras"]
+        report["train_tokens_per_second"] = {k: round(v) for k, v in rates.items()}
+        report["ratio_vs_plain_keras"] = {k: round(v / baseline, 2) for k, v in rates.items()}
+        print(json.dumps({k: report[k] for k in ("train_tokens_per_second", "ratio_vs_plain_keras")}, indent=2), flush=True)
+    if "serving" not in args.skip and pathlib.Path(out, "model.keras").is_file():
+        report["serving_sentences_per_second"] = round(serving_throughput(out, args.valid))
+        print(json.dumps({"serving_sentences_per_second": report["serving_sentences_per_second"]}), flush=True)
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""A single recurrent layer that takes initial states and returns states."""
+
+import keras
+
+# Cells whose Keras layers run the fused (cuDNN-capable) kernel.
+_KERAS_LAYERS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
+
+
+def stateful_recurrent_layer(
+    cell, units, *, recurrent_dropout=0.0, implementation="auto", name=None
+):
+    """Returns a recurrent layer with `return_sequences` and `return_state`.
+
+    Used where a model must set initial states (decoders). The choice of
+    implementation follows `seqkit.layers.RecurrentStack`: Keras's `LSTM` /
+    `GRU` (`reset_after=True`) when `implementation` is `"keras"`, or
+    `"auto"` with an `"lstm"`/`"gru"` cell and no recurrent dropout;
+    otherwise seqkit's `RNN` over `seqkit.cells.get(cell, units)`.
+
+    Example:
+
+    >>> layer = stateful_recurrent_layer("gru-simplified", 4, name="decoder_0")
+    >>> type(layer).__name__
+    'RNN'
+    """
+    fused = cell in _KERAS_LAYERS and not recurrent_dropout
+    if implementation == "keras" or (implementation == "auto" and fused):
+        if cell not in _KERAS_LAYERS:
+            raise ValueError(
+                "implementation='keras' supports the cells "
+                f"{tuple(_KERAS_LAYERS)} here. Received: cell={cell!r}"
+            )
+        return _KERAS_LAYERS[cell](
+            units,
+            recurrent_dropout=recurrent_dropout,
+            return_sequences=True,
+            return_state=True,
+            name=name,
+        )
+    from seqkit import cells
+    from seqkit.layers import RNN
+
+    kwargs = {"recurrent_dropout": recurrent_dropout} if recurrent_dropout else {}
+    return RNN(
+        cells.get(cell, units, **kwargs),
+        return_sequences=True,
+        return_state=True,
+        name=name,
+    )

@@ -1,0 +1,94 @@
+import json
+import types
+
+import click
+from click.testing import CliRunner
+
+from seqkit.cli.app_group import AppSpec, make_app_group
+from seqkit.errors import UserInputError
+
+
+class FakePredictor:
+    def predict(self, inputs):
+        if inputs == ["boom"]:
+            raise RuntimeError("first line\nthe real cause")
+        return [{"input": text, "length": len(text)} for text in inputs]
+
+    def evaluate(self, path, **options):
+        raise UserInputError("expected 2 columns, found 3", path=path, line=7)
+
+    def export(self, root, version=None):
+        return f"{root}/fake/{version or 1}"
+
+    format_prediction = staticmethod(lambda result: f"{result['input']} -> {result['length']}")
+    format_evaluation = staticmethod(str)
+
+
+calls = {}
+
+
+def fake_fit(**kwargs):
+    calls["fit"] = kwargs
+    return types.SimpleNamespace(summary=lambda: "trained")
+
+
+FAKE_API = types.ModuleType("fake_api")
+FAKE_API.fit = fake_fit
+FAKE_API.load = lambda model_dir: FakePredictor()
+
+
+def make_group(monkeypatch, **spec_options):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "fake_api", FAKE_API)
+    return make_app_group(AppSpec(name="fake", help="A fake app.", api_module="fake_api", **spec_options))
+
+
+def test_fit_splits_model_training_and_app_options(monkeypatch, tmp_path):
+    extra = click.option("--flavour", default="plain")
+    group = make_group(monkeypatch, fit_options=(extra,))
+    result = CliRunner().invoke(
+        group, ["fit", "--units", "8", "--epochs", "3", "--seed", "5", "--flavour", "spicy", "--quiet", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "trained"
+    kwargs = calls["fit"]
+    assert kwargs["model_overrides"] == {"units": 8}
+    assert kwargs["training_overrides"] == {"epochs": 3, "seed": 5, "resume": False, "verbose": 0}
+    assert kwargs["flavour"] == "spicy"
+    assert kwargs["preset"] == "default"
+    assert kwargs["data"] is None
+
+
+def test_predict_takes_arguments_file_or_stdin(monkeypatch, tmp_path):
+    group = make_group(monkeypatch)
+    runner = CliRunner()
+    result = runner.invoke(group, ["predict", "--model", str(tmp_path), "ab", "abc"])
+    assert result.output.splitlines() == ["ab -> 2", "abc -> 3"]
+    inputs = tmp_path / "inputs.txt"
+    inputs.write_text("one\n\nthree\n")
+    result = runner.invoke(group, ["predict", "--model", str(tmp_path), "--input", str(inputs), "--json"])
+    assert [json.loads(line) for line in result.output.splitlines()] == [
+        {"input": "one", "length": 3}, {"input": "three", "length": 5}]
+    result = runner.invoke(group, ["predict", "--model", str(tmp_path)], input="x\n")
+    assert result.output.strip() == "x -> 1"
+    result = runner.invoke(group, ["predict", "--model", str(tmp_path), "--input", str(inputs), "arg"])
+    assert result.exit_code == 2
+
+
+def test_user_errors_exit_2_and_runtime_errors_exit_1_without_traceback(monkeypatch, tmp_path):
+    group = make_group(monkeypatch)
+    runner = CliRunner()
+    result = runner.invoke(group, ["evaluate", "--model", str(tmp_path), "--data", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"Error: {tmp_path}:7: expected 2 columns, found 3"
+    result = runner.invoke(group, ["predict", "--model", str(tmp_path), "boom"])
+    assert result.exit_code == 1
+    assert "RuntimeError: the real cause" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_export_passes_root_and_version(monkeypatch, tmp_path):
+    group = make_group(monkeypatch)
+    result = CliRunner().invoke(group, ["export", "--model", str(tmp_path), "--out", "root", "--version", "4"])
+    assert result.output.strip() == "Exported fake model to root/fake/4"

@@ -37,19 +37,13 @@ def recurrent_layers(per_step):
     layers = {
         "keras LSTM": lambda: keras.layers.LSTM(UNITS, return_sequences=True),
         "keras GRU": lambda: keras.layers.GRU(UNITS, return_sequences=True),
-        "keras SimpleRNN": lambda: keras.layers.SimpleRNN(
-            UNITS, return_sequences=True
-        ),
+        "keras SimpleRNN": lambda: keras.layers.SimpleRNN(UNITS, return_sequences=True),
     }
     for name in cells.names():
-        layers[f"seqkit {name}"] = lambda name=name: RNN(
-            cells.get(name, UNITS), return_sequences=True
-        )
+        layers[f"seqkit {name}"] = lambda name=name: RNN(cells.get(name, UNITS), return_sequences=True)
         if per_step:
-            layers[f"seqkit {name} (keras.layers.RNN)"] = (
-                lambda name=name: keras.layers.RNN(
-                    cells.get(name, UNITS), return_sequences=True
-                )
+            layers[f"seqkit {name} (keras.layers.RNN)"] = lambda name=name: keras.layers.RNN(
+                cells.get(name, UNITS), return_sequences=True
             )
     return layers
 
@@ -139,9 +133,7 @@ def main(argv=None):
     wanted = [part for part in args.only.split(",") if part]
     if wanted:
         layers = {
-            name: make
-            for name, make in layers.items()
-            if name == BASELINE or any(part in name for part in wanted)
+            name: make for name, make in layers.items() if name == BASELINE or any(part in name for part in wanted)
         }
     results = measure(layers, args.steps, args.rounds, args.warmup, jit)
     devices = sorted({d.device_type for d in tf.config.list_logical_devices()})

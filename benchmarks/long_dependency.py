@@ -33,9 +33,7 @@ def make_data(num_examples, distractors, classes, rng):
     Tokens `1..classes` are the label tokens, the others distractors.
     """
     labels = rng.integers(0, classes, size=num_examples)
-    noise = rng.integers(
-        classes + 1, VOCABULARY, size=(num_examples, distractors)
-    )
+    noise = rng.integers(classes + 1, VOCABULARY, size=(num_examples, distractors))
     tokens = np.concatenate([labels[:, None] + 1, noise], axis=1)
     return tokens.astype("int32"), labels.astype("int32")
 
@@ -77,9 +75,7 @@ def parse_list(text, convert=str):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument(
-        "--n", default="10,50,100", help="comma-separated distractor counts N"
-    )
+    parser.add_argument("--n", default="10,50,100", help="comma-separated distractor counts N")
     parser.add_argument("--cells", default=",".join(cells.names()))
     parser.add_argument("--examples", type=int, default=1024)
     parser.add_argument("--classes", type=int, default=4)

@@ -13,8 +13,8 @@ import dataclasses
 
 from seqkit.apps.ner import data_sources
 from seqkit.apps.ner.presets import PRESETS
-from seqkit.errors import UserInputError
 from seqkit.export.run_directory import RunDirectory
+from seqkit.presets import resolve_preset
 
 APP = "ner"
 
@@ -35,19 +35,6 @@ class FitResult:
             f"(precision {overall['precision']:.4f}, recall {overall['recall']:.4f}), "
             f"token accuracy {self.metrics['token_accuracy']:.4f}.\nRun directory: {self.run_dir}"
         )
-
-
-def resolve_preset(preset, model_overrides=None, training_overrides=None, data_overrides=None):
-    """Merge a named preset with explicit overrides; returns `(model, data, training)` dicts."""
-    if preset not in PRESETS:
-        raise UserInputError(f"unknown preset {preset!r}; choose one of: {', '.join(sorted(PRESETS))}")
-    chosen = PRESETS[preset]
-    model = {**chosen["model"], **(model_overrides or {})}
-    data = {**chosen["data"], **{k: v for k, v in (data_overrides or {}).items() if v is not None}}
-    training = {**chosen["training"], **(training_overrides or {})}
-    if "patience" in training:
-        training["early_stopping_patience"] = training.pop("patience")
-    return model, data, training
 
 
 def fit(
@@ -90,6 +77,7 @@ def fit(
     from seqkit.apps.ner import training
 
     model_config, data_config, training_config = resolve_preset(
+        PRESETS,
         preset,
         {**(model_overrides or {}), **({"head": head} if head else {})},
         training_overrides,

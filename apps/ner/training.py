@@ -1,19 +1,11 @@
 """Train a word tagger from tagged sentences and write its run directory."""
 
-import dataclasses
-
 import seqkit
 from seqkit.errors import UserInputError
 from seqkit.export.run_directory import RunDirectory
+from seqkit.presets import training_config as training_config_from
 
 FEATURE_KEYS = ("token_ids", "char_ids")
-
-
-def _training_config(values):
-    from seqkit.training import TrainingConfig
-
-    known = {field.name for field in dataclasses.fields(TrainingConfig)}
-    return TrainingConfig(**{key: value for key, value in values.items() if key in known})
 
 
 def _vectorizer_for(run, train, data_config, resume):
@@ -55,7 +47,7 @@ def train_tagger(train, valid, *, out, model_config, data_config, training_confi
 
     if not train:
         raise UserInputError("the training data has no sentence", path=sources.get("train"))
-    config = _training_config(training_config)
+    config = training_config_from(training_config)
     run = RunDirectory(out).create()
     vectorizer = _vectorizer_for(run, train, data_config, config.resume)
     train_examples = [vectorizer.example(s, sources.get("train")) for s in train]

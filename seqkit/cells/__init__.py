@@ -67,6 +67,5 @@ def get(identifier, units=None, **kwargs):
         return cls(units, **{**preset, **kwargs})
     expected = ", ".join(repr(name) for name in _NAMES)
     raise ValueError(
-        f"`identifier` must be one of {expected}, a cell instance or a config "
-        f"dict. Received: identifier={identifier!r}"
+        f"`identifier` must be one of {expected}, a cell instance or a config dict. Received: identifier={identifier!r}"
     )

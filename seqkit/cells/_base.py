@@ -4,10 +4,8 @@ Every seqkit cell splits one step of its recurrence in two parts:
 
 - `project_inputs(inputs, training=None)`: the part that depends on `x<t>` only,
   `x<t> W_x + b` for all gates at once (input dropout applied first). It accepts
-  one step `(batch, features)` or a whole time-major sequence
-  `(timesteps, batch, features)` (time-major because the loop runs over the
-  leading axis: transposing the narrow inputs is cheaper than transposing
-  their projection).
+  one step `(batch, features)` or a whole sequence `(batch, timesteps,
+  features)`.
 - `recurrent_step(projected, states, training=None)`: the part that depends on
   the previous state, given the projected input of one step.
 
@@ -30,35 +28,23 @@ ACTIVATIONS = ("tanh", "relu")
 
 def check_positive_int(name, value):
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(
-            f"`{name}` must be a positive integer. Received: {name}={value!r}"
-        )
+        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
 
 
 def check_rate(name, value):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or not 0.0 <= value < 1.0
-    ):
-        raise ValueError(
-            f"`{name}` must be a float in [0, 1). Received: {name}={value!r}"
-        )
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
+        raise ValueError(f"`{name}` must be a float in [0, 1). Received: {name}={value!r}")
 
 
 def check_choice(name, value, choices):
     if value not in choices:
         expected = ", ".join(repr(c) for c in choices)
-        raise ValueError(
-            f"`{name}` must be one of {expected}. Received: {name}={value!r}"
-        )
+        raise ValueError(f"`{name}` must be one of {expected}. Received: {name}={value!r}")
 
 
 def check_bool(name, value):
     if not isinstance(value, bool):
-        raise ValueError(
-            f"`{name}` must be a boolean. Received: {name}={value!r}"
-        )
+        raise ValueError(f"`{name}` must be a boolean. Received: {name}={value!r}")
 
 
 class ProjectedCell(keras.layers.Layer, DropoutRNNCell):
@@ -90,21 +76,15 @@ class ProjectedCell(keras.layers.Layer, DropoutRNNCell):
         check_bool("use_bias", use_bias)
         check_rate("dropout", dropout)
         check_rate("recurrent_dropout", recurrent_dropout)
-        if seed is not None and (
-            isinstance(seed, bool) or not isinstance(seed, int)
-        ):
-            raise ValueError(
-                f"`seed` must be an integer or None. Received: seed={seed!r}"
-            )
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+            raise ValueError(f"`seed` must be an integer or None. Received: seed={seed!r}")
         super().__init__(**kwargs)
         self.units = units
         self.activation_name = activation
         self.activation = keras.activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.recurrent_initializer = keras.initializers.get(
-            recurrent_initializer
-        )
+        self.recurrent_initializer = keras.initializers.get(recurrent_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
         self.dropout = float(dropout)
         self.recurrent_dropout = float(recurrent_dropout)
@@ -124,10 +104,7 @@ class ProjectedCell(keras.layers.Layer, DropoutRNNCell):
     def get_initial_state(self, batch_size=None):
         sizes = self.state_size
         sizes = sizes if isinstance(sizes, (list, tuple)) else [sizes]
-        return [
-            ops.zeros((batch_size, size), dtype=self.compute_dtype)
-            for size in sizes
-        ]
+        return [ops.zeros((batch_size, size), dtype=self.compute_dtype) for size in sizes]
 
     def build(self, input_shape):
         width = self.num_blocks * self.units
@@ -163,19 +140,20 @@ class ProjectedCell(keras.layers.Layer, DropoutRNNCell):
         """Input part of the step, for one step or a whole sequence.
 
         Args:
-            inputs: one step `(batch, features)`, or a time-major sequence
-                `(timesteps, batch, features)`.
+            inputs: one step `(batch, features)`, or a sequence
+                `(batch, timesteps, features)`.
             training: whether to apply the input dropout mask. The mask is
-                `(batch, features)`, one per sequence: it broadcasts over
-                the leading time axis, so every step gets the same one.
+                `(batch, features)`, one per sequence: every time step of a
+                sequence is multiplied by the same one.
 
         Returns:
             `x W_x + b`, shaped like `inputs` with the last axis
             `num_blocks * units`.
         """
         if training and self.dropout > 0:
-            step = inputs[0] if len(inputs.shape) == 3 else inputs
-            inputs = inputs * self.get_dropout_mask(step)
+            is_sequence = len(inputs.shape) == 3
+            mask = self.get_dropout_mask(inputs[:, 0] if is_sequence else inputs)
+            inputs = inputs * (ops.expand_dims(mask, 1) if is_sequence else mask)
         projected = ops.matmul(inputs, self.kernel)
         if self.use_bias:
             projected = projected + self.bias
@@ -209,15 +187,9 @@ class ProjectedCell(keras.layers.Layer, DropoutRNNCell):
             "units": self.units,
             "activation": self.activation_name,
             "use_bias": self.use_bias,
-            "kernel_initializer": keras.initializers.serialize(
-                self.kernel_initializer
-            ),
-            "recurrent_initializer": keras.initializers.serialize(
-                self.recurrent_initializer
-            ),
-            "bias_initializer": keras.initializers.serialize(
-                self.bias_initializer
-            ),
+            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+            "recurrent_initializer": keras.initializers.serialize(self.recurrent_initializer),
+            "bias_initializer": keras.initializers.serialize(self.bias_initializer),
             "dropout": self.dropout,
             "recurrent_dropout": self.recurrent_dropout,
             "seed": self.seed,

@@ -78,14 +78,10 @@ class GRUCell(ProjectedCell):
             # Split (not slice) the fused blocks: split's gradient is a cheap
             # concatenation, a slice's a full-size scatter per step.
             x_gates, x_candidate = ops.split(projected, [2 * self.units], axis=-1)
-            r_gates, r_candidate = ops.split(
-                self.recurrent_kernel, [2 * self.units], axis=-1
-            )
+            r_gates, r_candidate = ops.split(self.recurrent_kernel, [2 * self.units], axis=-1)
             gates = ops.sigmoid(x_gates + ops.matmul(c_in, r_gates))
             update, relevance = ops.split(gates, 2, axis=-1)
-            candidate = self.activation(
-                x_candidate + ops.matmul(relevance * c_in, r_candidate)
-            )
+            candidate = self.activation(x_candidate + ops.matmul(relevance * c_in, r_candidate))
         else:
             z = projected + ops.matmul(c_in, self.recurrent_kernel)
             z_update, z_candidate = ops.split(z, 2, axis=-1)

@@ -136,8 +136,6 @@ class LSTMCell(ProjectedCell):
         config = {
             "peephole": self.peephole,
             "unit_forget_bias": self.unit_forget_bias,
-            "peephole_initializer": keras.initializers.serialize(
-                self.peephole_initializer
-            ),
+            "peephole_initializer": keras.initializers.serialize(self.peephole_initializer),
         }
         return {**super().get_config(), **config}

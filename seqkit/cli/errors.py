@@ -39,7 +39,7 @@ def report_errors(command):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             sys.exit(130)
-        except Exception as error:  # noqa: BLE001 - the CLI's last line of defence
+        except Exception as error:
             if os.environ.get("SEQKIT_DEBUG"):
                 raise
             lines = [line.strip() for line in str(error).splitlines() if line.strip()]

@@ -8,7 +8,10 @@ import seqkit
 
 # Application name -> module holding its Click group named `group`.
 APPLICATIONS = {
+    "lm": "seqkit.apps.lm.cli",
+    "music": "seqkit.apps.music.cli",
     "ner": "seqkit.apps.ner.cli",
+    "sentiment": "seqkit.apps.sentiment.cli",
 }
 
 

@@ -132,7 +132,7 @@ class TaggingVectorizer:
         try:
             tags = tags_path.read_text(encoding="utf-8").splitlines()
         except FileNotFoundError:
-            raise UserInputError("missing tags.txt; is this a run directory written by `fit`?", path=directory)
+            raise UserInputError("missing tags.txt; is this a run directory written by `fit`?", path=directory) from None
         return cls(words, tags, chars=chars, lowercase=settings["lowercase"], max_word_length=settings["max_word_length"])
 
     # === TensorFlow ops for serving graphs ===

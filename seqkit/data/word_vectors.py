@@ -59,7 +59,7 @@ def read_word_vectors(path, vocabulary, normalize=lambda word: word, seed=0):
             try:
                 matrix[index] = np.asarray(parts[1:], dtype=np.float32)
             except ValueError:
-                raise UserInputError("the vector contains a value that is not a number", path=path, line=number)
+                raise UserInputError("the vector contains a value that is not a number", path=path, line=number) from None
             found.add(index)
     if matrix is None:
         raise UserInputError("no word vectors in the file", path=path)
@@ -75,16 +75,16 @@ class _open:
         try:
             self.file = open(self.path, encoding="utf-8")
         except OSError as error:
-            raise UserInputError(f"cannot read the file: {error.strerror}", path=self.path)
+            raise UserInputError(f"cannot read the file: {error.strerror}", path=self.path) from None
         return self._lines()
 
     def _lines(self):
         number = 0
         try:
-            for number, line in enumerate(self.file, start=1):
+            for number, line in enumerate(self.file, start=1):  # noqa: B007 - number is read after the loop
                 yield line
         except UnicodeDecodeError:
-            raise UserInputError("the file is not UTF-8 text", path=self.path, line=number + 1)
+            raise UserInputError("the file is not UTF-8 text", path=self.path, line=number + 1) from None
 
     def __exit__(self, *exc):
         self.file.close()

@@ -45,9 +45,9 @@ class RunDirectory:
         try:
             return json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise UserInputError(f"missing {name}; is this a run directory written by `fit`?", path=self.path)
+            raise UserInputError(f"missing {name}; is this a run directory written by `fit`?", path=self.path) from None
         except json.JSONDecodeError as error:
-            raise UserInputError(f"invalid JSON: {error.msg}", path=path, line=error.lineno)
+            raise UserInputError(f"invalid JSON: {error.msg}", path=path, line=error.lineno) from None
 
     def write_config(self, config):
         self.write_json("config.json", config)

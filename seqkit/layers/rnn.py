@@ -1,7 +1,6 @@
 """Recurrent layer that projects all time steps before the loop."""
 
 import keras
-from keras import ops
 
 # The time loop behind `keras.layers.RNN` (masking, `go_backwards`,
 # `unroll`); Keras does not export it publicly.
@@ -13,16 +12,14 @@ def supports_projection(cell):
 
     A cell qualifies when it has both methods of the protocol:
 
-    - `project_inputs(inputs, training=None)`: maps a time-major sequence
-      `(timesteps, batch, features)` to the input part of every step,
-      `(timesteps, batch, k)`, applying its (one per sequence) input dropout
-      mask first;
+    - `project_inputs(inputs, training=None)`: maps a sequence `(batch,
+      timesteps, features)` to the input part of every step, `(batch,
+      timesteps, k)`, applying its (one per sequence) input dropout mask
+      first;
     - `recurrent_step(projected, states, training=None)`: one step given the
       projected input `(batch, k)`, returning `(output, new_states)`.
     """
-    return callable(getattr(cell, "project_inputs", None)) and callable(
-        getattr(cell, "recurrent_step", None)
-    )
+    return callable(getattr(cell, "project_inputs", None)) and callable(getattr(cell, "recurrent_step", None))
 
 
 @keras.saving.register_keras_serializable(package="seqkit")
@@ -77,32 +74,24 @@ class RNN(keras.layers.RNN):
         if not supports_projection(self.cell):
             return super().inner_loop(sequences, initial_state, mask, training)
         cell = self.cell
-        # Work time-major: the loop runs over the leading axis, and swapping
-        # the raw inputs is cheaper than swapping their wider projection.
-        projected = cell.project_inputs(
-            ops.swapaxes(sequences, 0, 1), training=training
-        )
+        projected = cell.project_inputs(sequences, training=training)
 
         def step(projected_t, states):
-            output, new_states = cell.recurrent_step(
-                projected_t, states, training=training
-            )
+            output, new_states = cell.recurrent_step(projected_t, states, training=training)
             if not isinstance(new_states, (list, tuple)):
                 new_states = [new_states]
             return output, new_states
 
         if not isinstance(initial_state, (list, tuple)):
             initial_state = [initial_state]
-        last_output, outputs, states = backend.rnn(
+        return backend.rnn(
             step,
             projected,
             initial_state,
             go_backwards=self.go_backwards,
-            mask=None if mask is None else ops.swapaxes(mask, 0, 1),
+            mask=mask,
             unroll=self.unroll,
             input_length=sequences.shape[1],
-            time_major=True,
             zero_output_for_mask=self.zero_output_for_mask,
             return_all_outputs=self.return_sequences,
         )
-        return last_output, ops.swapaxes(outputs, 0, 1), states

@@ -32,3 +32,7 @@ from seqkit.tasks.seq2seq import seq2seq_attention_weights
 from seqkit.tasks.seq2seq import seq2seq_decoder_step
 from seqkit.tasks.seq2seq import seq2seq_encoder
 from seqkit.tasks.seq2seq import seq2seq_loss
+from seqkit.tasks.ctc_recognizer import CTC_RECOGNIZER_PRESETS
+from seqkit.tasks.ctc_recognizer import ctc_decode
+from seqkit.tasks.ctc_recognizer import ctc_loss
+from seqkit.tasks.ctc_recognizer import ctc_recognizer

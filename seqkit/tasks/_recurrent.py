@@ -2,8 +2,15 @@
 
 import keras
 
+from seqkit.tasks import _checks
+
+_KERAS_LAYERS = {
+    "rnn": keras.layers.SimpleRNN,
+    "lstm": keras.layers.LSTM,
+    "gru": keras.layers.GRU,
+}
 # Cells whose Keras layers run the fused (cuDNN-capable) kernel.
-_KERAS_LAYERS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
+_FUSED = ("lstm", "gru")
 
 
 def stateful_recurrent_layer(
@@ -13,9 +20,9 @@ def stateful_recurrent_layer(
 
     Used where a model must set initial states (decoders). The choice of
     implementation follows `seqkit.layers.RecurrentStack`: Keras's `LSTM` /
-    `GRU` (`reset_after=True`) when `implementation` is `"keras"`, or
-    `"auto"` with an `"lstm"`/`"gru"` cell and no recurrent dropout;
-    otherwise seqkit's `RNN` over `seqkit.cells.get(cell, units)`.
+    `GRU` (`reset_after=True`) / `SimpleRNN` when `implementation` is
+    `"keras"`, or `"auto"` with an `"lstm"`/`"gru"` cell and no recurrent
+    dropout; otherwise seqkit's `RNN` over `seqkit.cells.get(cell, units)`.
 
     Example:
 
@@ -23,7 +30,8 @@ def stateful_recurrent_layer(
     >>> type(layer).__name__
     'RNN'
     """
-    fused = cell in _KERAS_LAYERS and not recurrent_dropout
+    _checks.choice("implementation", implementation, ("auto", "keras", "seqkit"))
+    fused = cell in _FUSED and not recurrent_dropout
     if implementation == "keras" or (implementation == "auto" and fused):
         if cell not in _KERAS_LAYERS:
             raise ValueError(

@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from seqkit.tasks import _checks
+from seqkit.tasks._recurrent import stateful_recurrent_layer
 
 LANGUAGE_MODEL_PRESETS = {
     "small": {"embedding_dim": 128, "cell": "lstm", "units": 256, "num_layers": 1},
@@ -36,9 +37,9 @@ def language_model(
     float `(batch, timesteps, vocabulary_size)` logits, position `t` scoring
     the token at `t + 1`. Token ids stay ids (an embedding lookup, no one-hot),
     so large vocabularies build; train on `(ids[:, :-1], ids[:, 1:])` with
-    `language_model_loss()`. Every recurrent layer is a separate
-    `RecurrentStack` named `recurrent_<i>`, so that `language_model_step`
-    can run the same weights one token at a time with explicit states.
+    `language_model_loss()`. The recurrent layers (`recurrent_<i>`) accept
+    initial states, so that `language_model_step` can run the same weights
+    one token at a time with explicit states.
 
     Args:
         vocabulary_size: int. Number of token ids, padding (0) included.
@@ -49,7 +50,8 @@ def language_model(
         dropout: float. Dropout on the inputs of every recurrent layer and
             on the last layer's outputs.
         recurrent_dropout: float. Dropout on the recurrent state.
-        implementation: str. Passed to `RecurrentStack`.
+        implementation: str. `"auto"`, `"keras"` or `"seqkit"`, as in
+            `RecurrentStack`.
         name: str. Model name.
 
     Returns:
@@ -62,8 +64,6 @@ def language_model(
     >>> model(np.array([[5, 17, 99_999]], dtype="int32")).shape
     TensorShape([1, 3, 100000])
     """
-    from seqkit.layers import RecurrentStack
-
     _checks.positive_int("vocabulary_size", vocabulary_size)
     _checks.positive_int("embedding_dim", embedding_dim)
     _checks.positive_int("units", units)
@@ -78,14 +78,15 @@ def language_model(
     token_embedding = keras.layers.Embedding(
         vocabulary_size, embedding_dim, name="token_embedding"
     )
+    input_dropouts = [
+        keras.layers.Dropout(dropout, name=f"input_dropout_{index}")
+        for index in range(num_layers)
+    ]
     recurrent_layers = [
-        RecurrentStack(
-            cell=cell,
-            units=units,
-            dropout=dropout,
+        stateful_recurrent_layer(
+            cell,
+            units,
             recurrent_dropout=recurrent_dropout,
-            return_sequences=True,
-            return_state=True,
             implementation=implementation,
             name=f"recurrent_{index}",
         )
@@ -97,8 +98,8 @@ def language_model(
     # === Functional Model ===
     mask = ops.not_equal(token_ids, 0)
     x = token_embedding(token_ids)
-    for layer in recurrent_layers:
-        x = layer(x, mask=mask)[0]
+    for input_dropout, layer in zip(input_dropouts, recurrent_layers):
+        x = layer(input_dropout(x), mask=mask)[0]
     outputs = logits(output_dropout(x))
     return keras.Model(inputs=token_ids, outputs=outputs, name=name)
 
@@ -119,26 +120,6 @@ def language_model_loss():
 def _state_sizes(layer):
     sizes = layer.cell.state_size
     return list(sizes) if isinstance(sizes, (list, tuple)) else [sizes]
-
-
-def _stateful_layer(stack, index, input_dim):
-    """Wraps the recurrent layer of a one-layer `RecurrentStack` in a model
-    taking `[inputs, mask, *initial_states]` and returning
-    `[outputs, *final_states]` (same weights)."""
-    # A one-layer stack holds exactly one recurrent layer, built with
-    # `return_state=True`; called directly it accepts initial states. The
-    # wrapper model keeps the inner layer names of different stacks apart.
-    (layer,) = stack.recurrent_layers
-    inputs = keras.Input(shape=(None, input_dim), name="inputs")
-    mask = keras.Input(shape=(None,), dtype="bool", name="mask")
-    states = [
-        keras.Input(shape=(size,), name=f"state_{position}")
-        for position, size in enumerate(_state_sizes(layer))
-    ]
-    outputs = layer(inputs, initial_state=states, mask=mask)
-    return keras.Model(
-        [inputs, mask, *states], outputs, name=f"stateful_recurrent_{index}"
-    )
 
 
 def language_model_step(model):
@@ -170,13 +151,11 @@ def language_model_step(model):
     >>> logits.shape, h.shape
     (TensorShape([1, 1, 30]), TensorShape([1, 3]))
     """
-    stacks = []
-    while True:
-        try:
-            stacks.append(model.get_layer(f"recurrent_{len(stacks)}"))
-        except ValueError:
-            break
-    if not stacks:
+    names = {layer.name for layer in model.layers}
+    layers = []
+    while f"recurrent_{len(layers)}" in names:
+        layers.append(model.get_layer(f"recurrent_{len(layers)}"))
+    if not layers:
         raise ValueError(
             "`model` must be built by `language_model` (no layer named "
             f"'recurrent_0'). Received: model={model.name!r}"
@@ -186,13 +165,12 @@ def language_model_step(model):
     new_states = []
     mask = ops.not_equal(token_ids, 0)
     x = model.get_layer("token_embedding")(token_ids)
-    for index, stack in enumerate(stacks):
-        stateful = _stateful_layer(stack, index, x.shape[-1])
+    for index, layer in enumerate(layers):
         states = [
-            keras.Input(shape=tensor.shape[1:], name=f"state_{index}_{position}")
-            for position, tensor in enumerate(stateful.inputs[2:])
+            keras.Input(shape=(size,), name=f"state_{index}_{position}")
+            for position, size in enumerate(_state_sizes(layer))
         ]
-        x, *layer_states = stateful([x, mask, *states])
+        x, *layer_states = layer(x, initial_state=states, mask=mask)
         state_inputs.extend(states)
         new_states.extend(layer_states)
     logits = model.get_layer("logits")(x)

@@ -14,9 +14,7 @@ LAYERS = [keras.layers.RNN, RNN]
 LAYER_IDS = ["keras_RNN", "seqkit_RNN"]
 
 # Rows: a full sequence, trailing padding, a masked step in the middle.
-MASK = np.array(
-    [[1, 1, 1, 1, 1], [1, 1, 1, 0, 0], [1, 0, 1, 1, 0]], dtype=bool
-)
+MASK = np.array([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0], [1, 0, 1, 1, 0]], dtype=bool)
 
 
 def sigmoid(z):
@@ -38,11 +36,7 @@ def seed_weights(cell, seed=1):
 def weights_of(cell):
     """The cell's weights as NumPy arrays, by attribute name."""
     names = ("kernel", "recurrent_kernel", "bias", "peephole_kernel")
-    return {
-        name: getattr(cell, name).numpy()
-        for name in names
-        if getattr(cell, name, None) is not None
-    }
+    return {name: getattr(cell, name).numpy() for name in names if getattr(cell, name, None) is not None}
 
 
 def numpy_rnn(step, x, states, mask=None, go_backwards=False):
@@ -79,9 +73,7 @@ def zero_states(cell):
     return [np.zeros((BATCH, size), "float32") for size in sizes]
 
 
-def assert_matches_numpy(
-    layer_cls, cell, numpy_step, mask=None, go_backwards=False, dropout=False
-):
+def assert_matches_numpy(layer_cls, cell, numpy_step, mask=None, go_backwards=False, dropout=False):
     """Layer outputs and final states equal the NumPy reference.
 
     `numpy_step(weights, x_t, states, recurrent_mask)` is the test's own
@@ -100,17 +92,13 @@ def assert_matches_numpy(
         input_mask = rng.choice([0.0, 2.0], size=input_mask.shape)
         recurrent_mask = rng.choice([0.0, 2.0], size=recurrent_mask.shape)
         cell._dropout_mask = keras.ops.convert_to_tensor(input_mask, "float32")
-        cell._recurrent_dropout_mask = keras.ops.convert_to_tensor(
-            recurrent_mask, "float32"
-        )
+        cell._recurrent_dropout_mask = keras.ops.convert_to_tensor(recurrent_mask, "float32")
     output, *states = layer(x, mask=mask, training=dropout)
 
     def step(x_t, step_states):
         return numpy_step(weights, x_t * input_mask, step_states, recurrent_mask)
 
-    want_output, want_states = numpy_rnn(
-        step, x, zero_states(cell), mask, go_backwards
-    )
+    want_output, want_states = numpy_rnn(step, x, zero_states(cell), mask, go_backwards)
     np.testing.assert_allclose(output, want_output, atol=ATOL)
     for got, want in zip(states, want_states):
         np.testing.assert_allclose(got, want, atol=ATOL)
@@ -119,9 +107,7 @@ def assert_matches_numpy(
 def assert_matches_keras(layer_cls, cell, keras_cell, map_weights):
     """Same outputs as a Keras cell given `map_weights(cell weights)`."""
     layer = built_layer(layer_cls, cell)
-    reference = keras.layers.RNN(
-        keras_cell, return_sequences=True, return_state=True
-    )
+    reference = keras.layers.RNN(keras_cell, return_sequences=True, return_state=True)
     reference.build((BATCH, STEPS, FEATURES))
     reference.cell.set_weights(map_weights(weights_of(cell)))
     x = inputs()
@@ -133,9 +119,7 @@ def assert_config_round_trip(cell):
     """`from_config(get_config())` rebuilds the same config, via serialize too."""
     config = cell.get_config()
     assert type(cell).from_config(config).get_config() == config
-    restored = keras.saving.deserialize_keras_object(
-        keras.saving.serialize_keras_object(cell)
-    )
+    restored = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(cell))
     assert type(restored) is type(cell)
     assert restored.get_config() == config
 
@@ -159,6 +143,4 @@ def assert_bidirectional_save_load(make_cell, tmp_path):
     first = loaded.layers[0]
     assert type(first.forward_layer) is RNN
     assert type(first.backward_layer.cell) is type(model.layers[0].forward_layer.cell)
-    np.testing.assert_allclose(
-        loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6
-    )
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)

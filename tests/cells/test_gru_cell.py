@@ -55,9 +55,7 @@ def test_matches_numpy(layer_cls, variant, numpy_step, mask):
 @VARIANTS
 def test_backwards_matches_numpy(layer_cls, variant, numpy_step):
     cell = GRUCell(3, variant=variant)
-    checks.assert_matches_numpy(
-        layer_cls, cell, numpy_step, mask=checks.MASK, go_backwards=True
-    )
+    checks.assert_matches_numpy(layer_cls, cell, numpy_step, mask=checks.MASK, go_backwards=True)
 
 
 @layers
@@ -76,9 +74,7 @@ def to_keras_gru(w):
 
 @layers
 def test_matches_keras_gru_cell(layer_cls):
-    checks.assert_matches_keras(
-        layer_cls, GRUCell(3), keras.layers.GRUCell(3, reset_after=False), to_keras_gru
-    )
+    checks.assert_matches_keras(layer_cls, GRUCell(3), keras.layers.GRUCell(3, reset_after=False), to_keras_gru)
 
 
 @pytest.mark.parametrize("variant", ["full", "simplified"])
@@ -93,9 +89,7 @@ def test_weight_shapes(variant):
 
 @pytest.mark.parametrize("variant", ["full", "simplified"])
 def test_config_round_trip(variant):
-    checks.assert_config_round_trip(
-        GRUCell(5, variant=variant, activation="relu", dropout=0.2, seed=3, name="g")
-    )
+    checks.assert_config_round_trip(GRUCell(5, variant=variant, activation="relu", dropout=0.2, seed=3, name="g"))
 
 
 @pytest.mark.parametrize("variant", ["full", "simplified"])

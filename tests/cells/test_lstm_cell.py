@@ -40,9 +40,7 @@ def test_matches_numpy(layer_cls, peephole, mask):
 @PEEPHOLE
 def test_backwards_matches_numpy(layer_cls, peephole):
     cell = LSTMCell(3, peephole=peephole)
-    checks.assert_matches_numpy(
-        layer_cls, cell, numpy_step, mask=checks.MASK, go_backwards=True
-    )
+    checks.assert_matches_numpy(layer_cls, cell, numpy_step, mask=checks.MASK, go_backwards=True)
 
 
 @layers
@@ -103,9 +101,7 @@ def test_config_round_trip(peephole):
 
 @PEEPHOLE
 def test_bidirectional_save_load(peephole, tmp_path):
-    checks.assert_bidirectional_save_load(
-        lambda: LSTMCell(3, peephole=peephole, peephole_initializer="ones"), tmp_path
-    )
+    checks.assert_bidirectional_save_load(lambda: LSTMCell(3, peephole=peephole, peephole_initializer="ones"), tmp_path)
 
 
 @pytest.mark.parametrize("name", ["peephole", "unit_forget_bias"])

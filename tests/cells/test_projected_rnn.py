@@ -82,12 +82,8 @@ def test_stateful_halves_equal_one_pass(name):
 def test_unroll_equals_loop(name):
     x = checks.inputs()
     loop = seeded(RNN(cells.get(name, 3), return_sequences=True, go_backwards=True))
-    unrolled = same_weights(
-        loop, RNN(cells.get(name, 3), return_sequences=True, go_backwards=True, unroll=True)
-    )
-    np.testing.assert_allclose(
-        unrolled(x, mask=checks.MASK), loop(x, mask=checks.MASK), atol=1e-6
-    )
+    unrolled = same_weights(loop, RNN(cells.get(name, 3), return_sequences=True, go_backwards=True, unroll=True))
+    np.testing.assert_allclose(unrolled(x, mask=checks.MASK), loop(x, mask=checks.MASK), atol=1e-6)
 
 
 def test_other_cells_run_step_by_step():

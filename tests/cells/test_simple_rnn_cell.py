@@ -30,9 +30,7 @@ def test_matches_numpy(layer_cls, mask):
 def test_relu_backwards_matches_numpy(layer_cls):
     cell = SimpleRNNCell(3, activation="relu")
     step = lambda w, x, s, m: numpy_step(w, x, s, m, g=relu)  # noqa: E731
-    checks.assert_matches_numpy(
-        layer_cls, cell, step, mask=checks.MASK, go_backwards=True
-    )
+    checks.assert_matches_numpy(layer_cls, cell, step, mask=checks.MASK, go_backwards=True)
 
 
 @layers

@@ -16,8 +16,7 @@ def _fixed_model():
     model.get_layer("token_embedding").set_weights(
         [np.array([[0.0], [0.5], [-1.0]], "float32")]
     )
-    (rnn,) = model.get_layer("recurrent_0").recurrent_layers
-    rnn.set_weights(
+    model.get_layer("recurrent_0").set_weights(
         [np.array([[2.0]], "float32"), np.array([[0.5]], "float32"),
          np.array([0.1], "float32")]
     )

@@ -1,0 +1,1 @@
+"""`seqkit lm`: character- and word-level language models: sample novel sequences, score sentences."""

@@ -1,0 +1,1 @@
+"""`seqkit music`: learn from MIDI and MusicXML, generate new music."""

@@ -1,0 +1,1 @@
+"""`seqkit sentiment`: review text to a rating (many-to-one classification)."""

@@ -1,0 +1,40 @@
+"""Named presets of an application: plain dicts of builder, data and training arguments.
+
+A preset is `{"model": {...}, "data": {...}, "training": {...}}`. Explicit options (from the CLI or the Python
+API) replace the preset's values; `None` means "not given".
+
+Example:
+
+>>> presets = {"default": {"model": {"units": 64}, "data": {}, "training": {"epochs": 5}}}
+>>> resolve_preset(presets, "default", model_overrides={"units": 8}, training_overrides={"patience": 2})
+({'units': 8}, {}, {'epochs': 5, 'early_stopping_patience': 2})
+"""
+
+import dataclasses
+
+from seqkit.errors import UserInputError
+
+
+def resolve_preset(presets, name, model_overrides=None, training_overrides=None, data_overrides=None):
+    """Merge preset `name` with explicit overrides; returns `(model, data, training)` dicts."""
+    if name not in presets:
+        raise UserInputError(f"unknown preset {name!r}; choose one of: {', '.join(sorted(presets))}")
+    chosen = presets[name]
+
+    def given(values):
+        return {key: value for key, value in (values or {}).items() if value is not None}
+
+    model = {**chosen.get("model", {}), **given(model_overrides)}
+    data = {**chosen.get("data", {}), **given(data_overrides)}
+    training = {**chosen.get("training", {}), **given(training_overrides)}
+    if "patience" in training:
+        training["early_stopping_patience"] = training.pop("patience")
+    return model, data, training
+
+
+def training_config(values):
+    """A `seqkit.training.TrainingConfig` from a dict, ignoring keys that are not its fields."""
+    from seqkit.training import TrainingConfig
+
+    known = {field.name for field in dataclasses.fields(TrainingConfig)}
+    return TrainingConfig(**{key: value for key, value in values.items() if key in known})

@@ -1,0 +1,75 @@
+import numpy as np
+import pytest
+from builder_checks import assert_save_load_identical
+from builder_checks import assert_training_step_changes_all_weights
+
+from seqkit.tasks import CTC_RECOGNIZER_PRESETS
+from seqkit.tasks import ctc_decode
+from seqkit.tasks import ctc_loss
+from seqkit.tasks import ctc_recognizer
+
+LABELS = np.array([[1, 2, 0], [3, 3, 4]], "int32")
+
+
+def _features():
+    features = np.random.default_rng(0).normal(size=(2, 7, 3)).astype("float32")
+    features[0, 5:] = 0.0  # padded frames
+    return {"features": features}
+
+
+def test_loss_by_hand_on_two_uniform_frames():
+    # Label [1] over 2 frames: paths "1 1", "1 -", "- 1" out of 4 equally
+    # likely ones, so the loss is -log(3 / 4).
+    logits = np.zeros((1, 2, 2), "float32")
+    assert float(ctc_loss(np.array([[1]]), logits)[0]) == pytest.approx(-np.log(0.75), rel=1e-5)
+    # Repeated label [1, 1] needs a blank between: only "1 - 1" of 8 on 3 frames.
+    logits = np.zeros((1, 3, 2), "float32")
+    assert float(ctc_loss(np.array([[1, 1]]), logits)[0]) == pytest.approx(np.log(8), rel=1e-5)
+
+
+def test_padded_frames_are_certain_blanks_and_cost_nothing():
+    model = ctc_recognizer(3, 5, units=4, num_layers=1)
+    inputs = _features()
+    outputs = np.asarray(model(inputs))
+    assert outputs.shape == (2, 7, 5)
+    padded = outputs[0, 5:]
+    assert np.all(padded.argmax(-1) == 0) and padded[:, 1:].max() < -1e3
+    trimmed = model({"features": inputs["features"][:1, :5]})
+    np.testing.assert_allclose(
+        ctc_loss(LABELS[:1], outputs[:1]), ctc_loss(LABELS[:1], trimmed), rtol=1e-5
+    )
+    # Label padding may be 0 or -1.
+    np.testing.assert_allclose(
+        ctc_loss(np.array([[1, 2, -1]]), outputs[:1]),
+        ctc_loss(LABELS[:1], outputs[:1]),
+        rtol=1e-6,
+    )
+
+
+def test_greedy_and_beam_decoding():
+    probabilities = np.array(
+        [[[0.1, 0.9, 0.0], [0.2, 0.8, 0.0], [0.9, 0.1, 0.0], [0.1, 0.0, 0.9]]]
+    )
+    logits = np.log(probabilities + 1e-9).astype("float32")
+    labels, _ = ctc_decode(logits)
+    assert np.asarray(labels).tolist() == [[[1, 2, -1, -1]]]
+    labels, scores = ctc_decode(logits, "beam_search", beam_width=4, top_paths=2)
+    assert np.asarray(labels)[0].tolist() == [[1, 2, -1, -1]]
+    assert np.asarray(scores).shape == (1, 2)
+    assert scores[0, 0] >= scores[0, 1]
+    with pytest.raises(ValueError, match="`strategy` must be one of"):
+        ctc_decode(logits, "prefix")
+
+
+def test_save_load_and_one_training_step(tmp_path):
+    model = ctc_recognizer(3, 5, units=4, num_layers=2, dropout=0.1)
+    assert_save_load_identical(model, _features(), tmp_path)
+    assert_training_step_changes_all_weights(model, ctc_loss, _features(), LABELS)
+
+
+def test_preset_and_errors():
+    assert ctc_recognizer(3, 5, **CTC_RECOGNIZER_PRESETS["tiny"]).output.shape[-1] == 5
+    with pytest.raises(ValueError, match="at least 2"):
+        ctc_recognizer(3, 1)
+    with pytest.raises(ValueError, match="`feature_dim` must be a positive integer"):
+        ctc_recognizer(0, 5)

@@ -20,12 +20,12 @@ import time
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
+import keras
+import numpy as np
+import tensorflow as tf
 
-from seqkit import cells  # noqa: E402
-from seqkit.layers.rnn import RNN  # noqa: E402
+from seqkit import cells
+from seqkit.layers.rnn import RNN
 
 VOCABULARY, EMBEDDING, UNITS, CLASSES = 5000, 64, 128, 9
 BATCH, LENGTH = 64, 100

@@ -33,9 +33,7 @@ def main():
     from seqkit.generation import SequenceGenerator
     from seqkit.tasks import language_model
 
-    model = language_model(
-        args.vocabulary_size, embedding_dim=128, units=args.units, cell=args.cell
-    )
+    model = language_model(args.vocabulary_size, embedding_dim=128, units=args.units, cell=args.cell)
     generator = SequenceGenerator(model, args.sampler)
     generator.generate([[1]] * 4, max_length=8, seed=0)  # trace once
 

@@ -18,11 +18,11 @@ import os
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
+import keras
+import numpy as np
 
-from seqkit import cells  # noqa: E402
-from seqkit.layers.rnn import RNN  # noqa: E402
+from seqkit import cells
+from seqkit.layers.rnn import RNN
 
 VOCABULARY, EMBEDDING, UNITS = 32, 16, 32
 

@@ -6,6 +6,7 @@ import random
 from seqkit.errors import UserInputError
 
 EMBEDDED_DIR = pathlib.Path(__file__).resolve().parent / "data"
+DATASETS = ("conll2003",)
 TABLE_SUFFIXES = {".csv", ".tsv", ".tab", ".parquet", ".pq"}
 
 
@@ -32,10 +33,12 @@ def resolve_training_data(*, data=None, valid=None, dataset=None, tag_scheme="au
     if data is not None and dataset is not None:
         raise UserInputError("give --data or --dataset, not both")
     if dataset is not None:
-        from seqkit.data.downloads import fetch_dataset_split
+        if dataset not in DATASETS:
+            raise UserInputError(f"unknown NER dataset {dataset!r}; choose one of: {', '.join(DATASETS)}")
+        from seqkit.data.downloads import dataset_files
 
-        data = fetch_dataset_split(dataset, "train")
-        valid = valid or fetch_dataset_split(dataset, "valid")
+        paths = dataset_files(dataset)
+        data, valid = paths["train"], valid or paths["validation"]
     if data is None:
         data, valid = EMBEDDED_DIR / "train.txt", valid or EMBEDDED_DIR / "valid.txt"
     train = read_tagged_file(data, tag_scheme=tag_scheme, columns=columns)

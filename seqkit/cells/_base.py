@@ -15,6 +15,8 @@ sequence with one large matrix product before the loop and only runs
 `recurrent_step` per step.
 """
 
+import numbers
+
 import keras
 from keras import ops
 
@@ -27,12 +29,12 @@ ACTIVATIONS = ("tanh", "relu")
 
 
 def check_positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
         raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
 
 
 def check_rate(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0.0 <= value < 1.0:
         raise ValueError(f"`{name}` must be a float in [0, 1). Received: {name}={value!r}")
 
 
@@ -76,10 +78,10 @@ class ProjectedCell(keras.layers.Layer, DropoutRNNCell):
         check_bool("use_bias", use_bias)
         check_rate("dropout", dropout)
         check_rate("recurrent_dropout", recurrent_dropout)
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
             raise ValueError(f"`seed` must be an integer or None. Received: seed={seed!r}")
         super().__init__(**kwargs)
-        self.units = units
+        self.units = int(units)
         self.activation_name = activation
         self.activation = keras.activations.get(activation)
         self.use_bias = use_bias
@@ -88,7 +90,7 @@ class ProjectedCell(keras.layers.Layer, DropoutRNNCell):
         self.bias_initializer = keras.initializers.get(bias_initializer)
         self.dropout = float(dropout)
         self.recurrent_dropout = float(recurrent_dropout)
-        self.seed = seed
+        self.seed = None if seed is None else int(seed)
         self.seed_generator = keras.random.SeedGenerator(seed=seed)
 
     # --- Keras cell contract -------------------------------------------------

@@ -3,8 +3,7 @@
 import keras
 from keras import ops
 
-from seqkit.cells._base import ProjectedCell
-from seqkit.cells._base import check_choice
+from seqkit.cells._base import ProjectedCell, check_choice
 
 VARIANTS = ("full", "simplified")
 

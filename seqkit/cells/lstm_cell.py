@@ -3,8 +3,7 @@
 import keras
 from keras import ops
 
-from seqkit.cells._base import ProjectedCell
-from seqkit.cells._base import check_bool
+from seqkit.cells._base import ProjectedCell, check_bool
 
 
 @keras.saving.register_keras_serializable(package="seqkit")

@@ -39,8 +39,7 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
-from seqkit.data.atomic import atomic_directory
-from seqkit.data.atomic import atomic_write_json
+from seqkit.data.atomic import atomic_directory, atomic_write_json
 from seqkit.errors import UserInputError
 
 _CHUNK_SIZE = 1 << 20

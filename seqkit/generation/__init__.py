@@ -9,7 +9,8 @@ keras-hub samplers (greedy, random, top-k, top-p, beam) choosing the tokens.
 """
 
 from seqkit.generation.generator import SequenceGenerator
-from seqkit.generation.samplers import SAMPLER_NAMES
-from seqkit.generation.samplers import get_sampler
-from seqkit.generation.samplers import reseed
+from seqkit.generation.samplers import SAMPLER_NAMES, get_sampler, reseed
 from seqkit.generation.scoring import score
+from seqkit.generation.seq2seq_generator import Seq2SeqGenerator
+
+__all__ = ["SAMPLER_NAMES", "Seq2SeqGenerator", "SequenceGenerator", "get_sampler", "reseed", "score"]

@@ -4,7 +4,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from seqkit.generation.samplers import get_sampler
+from seqkit.generation._stopping import pad_after_stop, single_sequence_sampler, stop_ids
 from seqkit.generation.samplers import reseed
 
 
@@ -51,15 +51,8 @@ class SequenceGenerator:
     ):
         from seqkit.tasks import language_model_step
 
-        self.sampler = get_sampler(sampler, **sampler_kwargs)
-        if getattr(self.sampler, "return_all_beams", False):
-            raise ValueError(
-                "SequenceGenerator returns one sequence per primer. "
-                "Received: a beam sampler with return_all_beams=True"
-            )
-        self.stop_token_ids = (
-            None if stop_token_ids is None else tuple(int(t) for t in stop_token_ids)
-        )
+        self.sampler = single_sequence_sampler("SequenceGenerator", sampler, sampler_kwargs)
+        self.stop_token_ids = stop_ids(stop_token_ids)
         self.padding_id = int(padding_id)
         self.step_model = language_model_step(model)
         self.state_sizes = [int(s.shape[-1]) for s in self.step_model.inputs[1:]]
@@ -93,18 +86,14 @@ class SequenceGenerator:
 
     def pad_primers(self, primers, max_length):
         """Returns the `(prompt, primer_mask)` arrays the compiled loop takes."""
-        rows = [
-            [int(t) for t in row if int(t) != self.padding_id] for row in primers
-        ]
+        rows = [[int(t) for t in row if int(t) != self.padding_id] for row in primers]
         if not rows or min(len(row) for row in rows) == 0:
             raise ValueError(
                 "Every primer needs at least one token (a start token to "
                 f"generate from nothing). Received: primers={primers!r}"
             )
         longest = max(len(row) for row in rows)
-        if isinstance(max_length, bool) or not isinstance(max_length, int) or (
-            max_length <= longest
-        ):
+        if isinstance(max_length, bool) or not isinstance(max_length, int) or (max_length <= longest):
             raise ValueError(
                 "`max_length` must be an integer larger than the longest "
                 f"primer ({longest}). Received: max_length={max_length!r}"
@@ -124,9 +113,7 @@ class SequenceGenerator:
         batch_size = ops.shape(prompt)[0]
 
         def read():
-            outputs = self.step_model(
-                [prompt[:, : start - 1], *self._zero_states(batch_size)]
-            )
+            outputs = self.step_model([prompt[:, : start - 1], *self._zero_states(batch_size)])
             return tuple(outputs[1:])
 
         return ops.cond(start > 1, read, lambda: self._zero_states(batch_size))
@@ -150,17 +137,4 @@ class SequenceGenerator:
             mask=primer_mask,
             stop_token_ids=self.stop_token_ids,
         )
-        return self._pad_after_stop(tokens, primer_mask)
-
-    def _pad_after_stop(self, tokens, primer_mask):
-        """Replaces everything after each row's first sampled stop token."""
-        if self.stop_token_ids is None:
-            return tokens
-        is_stop = ops.zeros_like(tokens, dtype="bool")
-        for token_id in self.stop_token_ids:
-            is_stop = ops.logical_or(is_stop, ops.equal(tokens, token_id))
-        is_stop = ops.logical_and(is_stop, ops.logical_not(primer_mask))
-        stops_before = ops.cumsum(ops.cast(is_stop, "int32"), axis=1) - ops.cast(
-            is_stop, "int32"
-        )
-        return ops.where(stops_before > 0, self.padding_id, tokens)
+        return pad_after_stop(tokens, primer_mask, self.stop_token_ids, self.padding_id)

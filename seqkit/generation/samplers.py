@@ -1,6 +1,5 @@
 """Choosing and seeding keras-hub samplers."""
 
-import keras
 from keras import ops
 
 SAMPLER_NAMES = ("greedy", "random", "top_k", "top_p", "beam")
@@ -35,10 +34,7 @@ def get_sampler(identifier="greedy", **kwargs):
         return identifier
     if identifier not in SAMPLER_NAMES:
         names = ", ".join(repr(name) for name in SAMPLER_NAMES)
-        raise ValueError(
-            f"`sampler` must be one of {names} or a sampler instance. "
-            f"Received: sampler={identifier!r}"
-        )
+        raise ValueError(f"`sampler` must be one of {names} or a sampler instance. Received: sampler={identifier!r}")
     return keras_hub.samplers.get({"class_name": identifier, "config": kwargs})
 
 

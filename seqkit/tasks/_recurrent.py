@@ -13,9 +13,7 @@ _KERAS_LAYERS = {
 _FUSED = ("lstm", "gru")
 
 
-def stateful_recurrent_layer(
-    cell, units, *, recurrent_dropout=0.0, implementation="auto", name=None
-):
+def stateful_recurrent_layer(cell, units, *, recurrent_dropout=0.0, implementation="auto", name=None):
     """Returns a recurrent layer with `return_sequences` and `return_state`.
 
     Used where a model must set initial states (decoders). The choice of
@@ -35,8 +33,7 @@ def stateful_recurrent_layer(
     if implementation == "keras" or (implementation == "auto" and fused):
         if cell not in _KERAS_LAYERS:
             raise ValueError(
-                "implementation='keras' supports the cells "
-                f"{tuple(_KERAS_LAYERS)} here. Received: cell={cell!r}"
+                f"implementation='keras' supports the cells {tuple(_KERAS_LAYERS)} here. Received: cell={cell!r}"
             )
         return _KERAS_LAYERS[cell](
             units,

@@ -40,7 +40,7 @@ class CharacterEncoder(keras.layers.Layer):
 
     >>> import numpy as np
     >>> encoder = CharacterEncoder(vocabulary_size=30, embedding_dim=4, units=3)
-    >>> encoder(np.array([[[5, 6, 0], [0, 0, 0]]], dtype="int32")).shape
+    >>> tuple(encoder(np.array([[[5, 6, 0], [0, 0, 0]]], dtype="int32")).shape)
     (1, 2, 6)
     """
 
@@ -57,9 +57,7 @@ class CharacterEncoder(keras.layers.Layer):
         super().__init__(**kwargs)
         from seqkit.layers import RecurrentStack
 
-        self.vocabulary_size = _checks.positive_int(
-            "vocabulary_size", vocabulary_size
-        )
+        self.vocabulary_size = _checks.positive_int("vocabulary_size", vocabulary_size)
         self.embedding_dim = _checks.positive_int("embedding_dim", embedding_dim)
         self.units = _checks.positive_int("units", units)
         self.cell = cell
@@ -94,12 +92,8 @@ class CharacterEncoder(keras.layers.Layer):
         # token is a length-1 sequence rather than an empty one (which some
         # fused kernels reject). Its vector is masked out downstream.
         positions = ops.arange(shape[-1])
-        mask = ops.logical_or(
-            ops.not_equal(flat_ids, 0), ops.equal(positions, 0)[None, :]
-        )
-        vectors = self.recurrent(
-            self.embedding(flat_ids), mask=mask, training=training
-        )
+        mask = ops.logical_or(ops.not_equal(flat_ids, 0), ops.equal(positions, 0)[None, :])
+        vectors = self.recurrent(self.embedding(flat_ids), mask=mask, training=training)
         return ops.reshape(vectors, (shape[0], shape[1], -1))
 
     def compute_mask(self, char_ids, mask=None):

@@ -80,9 +80,7 @@ def ctc_recognizer(
     _checks.rate("recurrent_dropout", recurrent_dropout)
 
     # === Inputs ===
-    features = keras.Input(
-        shape=(None, feature_dim), dtype="float32", name="features"
-    )
+    features = keras.Input(shape=(None, feature_dim), dtype="float32", name="features")
 
     # === Layers ===
     recurrent = RecurrentStack(
@@ -137,9 +135,7 @@ def ctc_loss(y_true, y_pred):
     labels = ops.maximum(labels, 0)
     frames = ops.shape(y_pred)[1]
     output_lengths = ops.full((ops.shape(y_pred)[0],), frames, dtype="int32")
-    return ops.ctc_loss(
-        labels, y_pred, label_lengths, output_lengths, mask_index=BLANK_ID
-    )
+    return ops.ctc_loss(labels, y_pred, label_lengths, output_lengths, mask_index=BLANK_ID)
 
 
 def ctc_decode(outputs, strategy="greedy", beam_width=16, top_paths=1):

@@ -31,7 +31,7 @@ class CumulativeLogits(keras.layers.Layer):
 
     >>> import numpy as np
     >>> layer = CumulativeLogits(4)
-    >>> layer(np.zeros((2, 1), "float32")).shape
+    >>> tuple(layer(np.zeros((2, 1), "float32")).shape)
     (2, 3)
     """
 
@@ -40,8 +40,7 @@ class CumulativeLogits(keras.layers.Layer):
         self.num_classes = _checks.positive_int("num_classes", num_classes)
         if num_classes < 2:
             raise ValueError(
-                "`num_classes` must be at least 2 for ordinal classes. "
-                f"Received: num_classes={num_classes}"
+                f"`num_classes` must be at least 2 for ordinal classes. Received: num_classes={num_classes}"
             )
 
     def build(self, input_shape):

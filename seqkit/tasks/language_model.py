@@ -75,13 +75,8 @@ def language_model(
     token_ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")
 
     # === Layers ===
-    token_embedding = keras.layers.Embedding(
-        vocabulary_size, embedding_dim, name="token_embedding"
-    )
-    input_dropouts = [
-        keras.layers.Dropout(dropout, name=f"input_dropout_{index}")
-        for index in range(num_layers)
-    ]
+    token_embedding = keras.layers.Embedding(vocabulary_size, embedding_dim, name="token_embedding")
+    input_dropouts = [keras.layers.Dropout(dropout, name=f"input_dropout_{index}") for index in range(num_layers)]
     recurrent_layers = [
         stateful_recurrent_layer(
             cell,
@@ -112,9 +107,7 @@ def language_model_loss():
     >>> model = language_model(50, embedding_dim=4, units=4)
     >>> model.compile(optimizer="adam", loss=language_model_loss())
     """
-    return keras.losses.SparseCategoricalCrossentropy(
-        from_logits=True, ignore_class=-1
-    )
+    return keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=-1)
 
 
 def _state_sizes(layer):
@@ -157,8 +150,7 @@ def language_model_step(model):
         layers.append(model.get_layer(f"recurrent_{len(layers)}"))
     if not layers:
         raise ValueError(
-            "`model` must be built by `language_model` (no layer named "
-            f"'recurrent_0'). Received: model={model.name!r}"
+            f"`model` must be built by `language_model` (no layer named 'recurrent_0'). Received: model={model.name!r}"
         )
     token_ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")
     state_inputs = []

@@ -83,9 +83,7 @@ def seq2seq(
     _checks.positive_int("num_layers", num_layers)
     _checks.rate("dropout", dropout)
     _checks.choice("attention", attention, ATTENTIONS)
-    attention_units = _checks.positive_int(
-        "attention_units", attention_units or units
-    )
+    attention_units = _checks.positive_int("attention_units", attention_units or units)
 
     # === Inputs ===
     source_ids = keras.Input(shape=(None,), dtype="int32", name="source_ids")
@@ -128,17 +126,11 @@ def _make_layers(
     attention_units,
     implementation,
 ):
-    from seqkit.layers import BahdanauAttention
-    from seqkit.layers import LuongAttention
-    from seqkit.layers import RecurrentStack
+    from seqkit.layers import BahdanauAttention, LuongAttention, RecurrentStack
 
     layers = {
-        "source_embedding": keras.layers.Embedding(
-            source_vocabulary_size, embedding_dim, name="source_embedding"
-        ),
-        "target_embedding": keras.layers.Embedding(
-            target_vocabulary_size, embedding_dim, name="target_embedding"
-        ),
+        "source_embedding": keras.layers.Embedding(source_vocabulary_size, embedding_dim, name="source_embedding"),
+        "target_embedding": keras.layers.Embedding(target_vocabulary_size, embedding_dim, name="target_embedding"),
         "encoders": [
             RecurrentStack(
                 cell=cell,
@@ -152,9 +144,7 @@ def _make_layers(
             for index in range(num_layers)
         ],
         "decoders": [
-            stateful_recurrent_layer(
-                cell, units, implementation=implementation, name=f"decoder_{index}"
-            )
+            stateful_recurrent_layer(cell, units, implementation=implementation, name=f"decoder_{index}")
             for index in range(num_layers)
         ],
         "decoder_dropout": keras.layers.Dropout(dropout, name="decoder_dropout"),
@@ -230,9 +220,7 @@ def _decode(layers, target_ids, states, encoder_outputs, source_mask):
 
 def seq2seq_loss():
     """Sparse categorical cross-entropy from logits; labels -1 are ignored."""
-    return keras.losses.SparseCategoricalCrossentropy(
-        from_logits=True, ignore_class=-1
-    )
+    return keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=-1)
 
 
 def seq2seq_encoder(model):
@@ -277,8 +265,8 @@ def seq2seq_decoder_step(model):
     >>> import numpy as np
     >>> model = seq2seq(30, 40, embedding_dim=4, units=5, cell="gru")
     >>> encoded = seq2seq_encoder(model)(np.array([[4, 5, 0]], "int32"))
-    >>> logits, weights, h = seq2seq_decoder_step(model)(
-    ...     [np.array([[1]], "int32"), *encoded])
+    >>> start = keras.ops.convert_to_tensor(np.array([[1]], "int32"))
+    >>> logits, weights, h = seq2seq_decoder_step(model)([start, *encoded])
     >>> tuple(logits.shape), tuple(weights.shape)
     ((1, 1, 40), (1, 1, 3))
     """
@@ -292,18 +280,14 @@ def seq2seq_decoder_step(model):
         sizes = decoder.cell.state_size
         sizes = list(sizes) if isinstance(sizes, (list, tuple)) else [sizes]
         layer_states = [
-            keras.Input(shape=(size,), name=f"state_{index}_{position}")
-            for position, size in enumerate(sizes)
+            keras.Input(shape=(size,), name=f"state_{index}_{position}") for position, size in enumerate(sizes)
         ]
         states.append(layer_states)
         state_inputs.extend(layer_states)
-    logits, weights, new_states = _decode(
-        layers, target_ids, states, encoder_outputs, source_mask
-    )
+    logits, weights, new_states = _decode(layers, target_ids, states, encoder_outputs, source_mask)
     if weights is None:
         weights = ops.zeros_like(
-            ops.cast(source_mask[:, None, :], "float32")
-            * ops.cast(ops.not_equal(target_ids, 0), "float32")[:, :, None]
+            ops.cast(source_mask[:, None, :], "float32") * ops.cast(ops.not_equal(target_ids, 0), "float32")[:, :, None]
         )
     flat_states = [state for layer_states in new_states for state in layer_states]
     return keras.Model(
@@ -331,10 +315,7 @@ def seq2seq_attention_weights(model):
     """
     layers = _layers_of(model)
     if layers["attention"] is None:
-        raise ValueError(
-            "`model` has no attention layer. Received: a seq2seq model built "
-            "with attention=None"
-        )
+        raise ValueError("`model` has no attention layer. Received: a seq2seq model built with attention=None")
     source_ids = keras.Input(shape=(None,), dtype="int32", name="source_ids")
     target_ids = keras.Input(shape=(None,), dtype="int32", name="target_ids")
     encoder_outputs, source_mask, states = _encode(layers, source_ids)

@@ -4,9 +4,7 @@ import keras
 from keras import ops
 
 from seqkit.tasks import _checks
-from seqkit.tasks.cumulative_logits import CumulativeLogits
-from seqkit.tasks.cumulative_logits import ordinal_loss
-from seqkit.tasks.cumulative_logits import ordinal_probabilities
+from seqkit.tasks.cumulative_logits import CumulativeLogits, ordinal_loss, ordinal_probabilities
 
 HEADS = ("softmax", "ordinal", "regression")
 POOLINGS = ("last", "mean", "max")
@@ -104,8 +102,7 @@ def sequence_classifier(
     >>> tuple(outputs.shape), tuple(class_probabilities(model, outputs).shape)
     ((1, 4), (1, 5))
     """
-    from seqkit.layers import MaskedPooling
-    from seqkit.layers import RecurrentStack
+    from seqkit.layers import MaskedPooling, RecurrentStack
 
     _checks.positive_int("vocabulary_size", vocabulary_size, allow_none=True)
     _checks.positive_int("num_classes", num_classes)
@@ -118,10 +115,7 @@ def sequence_classifier(
     _checks.choice("pooling", pooling, POOLINGS)
     _checks.choice("head", head, HEADS)
     if head != "regression" and num_classes < 2:
-        raise ValueError(
-            f"`num_classes` must be at least 2 for head={head!r}. "
-            f"Received: num_classes={num_classes}"
-        )
+        raise ValueError(f"`num_classes` must be at least 2 for head={head!r}. Received: num_classes={num_classes}")
     if vocabulary_size is None and feature_dim is None:
         raise ValueError(
             "At least one of `vocabulary_size` or `feature_dim` must be set. "
@@ -131,20 +125,14 @@ def sequence_classifier(
     # === Inputs ===
     inputs = {}
     if vocabulary_size is not None:
-        inputs["token_ids"] = keras.Input(
-            shape=(None,), dtype="int32", name="token_ids"
-        )
+        inputs["token_ids"] = keras.Input(shape=(None,), dtype="int32", name="token_ids")
     if feature_dim is not None:
-        inputs["features"] = keras.Input(
-            shape=(None, feature_dim), dtype="float32", name="features"
-        )
+        inputs["features"] = keras.Input(shape=(None, feature_dim), dtype="float32", name="features")
 
     # === Layers ===
     token_embedding = None
     if vocabulary_size is not None:
-        token_embedding = keras.layers.Embedding(
-            vocabulary_size, embedding_dim, name="token_embedding"
-        )
+        token_embedding = keras.layers.Embedding(vocabulary_size, embedding_dim, name="token_embedding")
     concatenate = keras.layers.Concatenate(name="step_inputs")
     recurrent = RecurrentStack(
         cell=cell,
@@ -223,9 +211,7 @@ def classifier_loss(model):
     """
     head = classifier_head(model)
     if head == "softmax":
-        return keras.losses.SparseCategoricalCrossentropy(
-            from_logits=True, ignore_class=-1
-        )
+        return keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=-1)
     if head == "ordinal":
         return ordinal_loss
     return keras.losses.MeanSquaredError()
@@ -249,7 +235,4 @@ def class_probabilities(model, outputs):
         return ops.softmax(ops.convert_to_tensor(outputs), axis=-1)
     if head == "ordinal":
         return ordinal_probabilities(outputs)
-    raise ValueError(
-        "`class_probabilities` needs a softmax or ordinal head. "
-        "Received: a model with head='regression'"
-    )
+    raise ValueError("`class_probabilities` needs a softmax or ordinal head. Received: a model with head='regression'")

@@ -124,9 +124,7 @@ def sequence_tagger(
     _checks.rate("dropout", dropout)
     _checks.rate("recurrent_dropout", recurrent_dropout)
     _checks.choice("head", head, HEADS)
-    _checks.positive_int(
-        "char_vocabulary_size", char_vocabulary_size, allow_none=True
-    )
+    _checks.positive_int("char_vocabulary_size", char_vocabulary_size, allow_none=True)
     _checks.positive_int("feature_dim", feature_dim, allow_none=True)
     if vocabulary_size is None and not char_vocabulary_size and not feature_dim:
         raise ValueError(
@@ -138,31 +136,21 @@ def sequence_tagger(
     # === Inputs ===
     inputs = {}
     if vocabulary_size is not None:
-        inputs["token_ids"] = keras.Input(
-            shape=(None,), dtype="int32", name="token_ids"
-        )
+        inputs["token_ids"] = keras.Input(shape=(None,), dtype="int32", name="token_ids")
     if char_vocabulary_size is not None:
-        inputs["char_ids"] = keras.Input(
-            shape=(None, None), dtype="int32", name="char_ids"
-        )
+        inputs["char_ids"] = keras.Input(shape=(None, None), dtype="int32", name="char_ids")
     if feature_dim is not None:
-        inputs["features"] = keras.Input(
-            shape=(None, feature_dim), dtype="float32", name="features"
-        )
+        inputs["features"] = keras.Input(shape=(None, feature_dim), dtype="float32", name="features")
 
     # === Layers ===
     token_embedding = None
     if vocabulary_size is not None:
-        token_embedding = keras.layers.Embedding(
-            vocabulary_size, embedding_dim, name="token_embedding"
-        )
+        token_embedding = keras.layers.Embedding(vocabulary_size, embedding_dim, name="token_embedding")
     char_encoder = None
     if char_vocabulary_size is not None:
         char_encoder = CharacterEncoder(
             char_vocabulary_size,
-            embedding_dim=_checks.positive_int(
-                "char_embedding_dim", char_embedding_dim
-            ),
+            embedding_dim=_checks.positive_int("char_embedding_dim", char_embedding_dim),
             units=_checks.positive_int("char_units", char_units),
             implementation=implementation,
             name="char_encoder",
@@ -246,9 +234,7 @@ def tagger_loss(model):
     crf = _crf_layer(model)
     if crf is not None:
         return crf.loss
-    return keras.losses.SparseCategoricalCrossentropy(
-        from_logits=True, ignore_class=-1
-    )
+    return keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=-1)
 
 
 def decode_tags(model, outputs, mask=None):

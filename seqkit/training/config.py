@@ -27,12 +27,7 @@ def _is_int(value):
 
 
 def _is_positive_number(value):
-    return (
-        isinstance(value, numbers.Real)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and value > 0
-    )
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value) and value > 0
 
 
 @dataclasses.dataclass
@@ -50,7 +45,8 @@ class TrainingConfig:
         optimizer: a Keras optimizer name, one of `OPTIMIZERS`.
         clipnorm: clip each gradient tensor to this norm (positive), or `None`
             to turn clipping off. On by default against exploding gradients.
-        jit_compile: whether Keras compiles the train step with XLA.
+        jit_compile: whether Keras compiles the train step with XLA. XLA has
+            no deterministic mode, so Keras ignores it when `seed` is set.
         precision: `"float32"`, or `"mixed"` for the `mixed_float16` policy when
             a GPU is visible (see `resolve_precision`).
         strategy: `"auto"`, `"default"`, `"mirrored"` or `"multiworker"` (see
@@ -94,26 +90,18 @@ class TrainingConfig:
         for name in ("epochs", "batch_size"):
             value = getattr(self, name)
             if not _is_int(value) or value < 1:
-                raise ValueError(
-                    f"`{name}` must be a positive integer. Received: {name}={value!r}"
-                )
+                raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
         if not _is_positive_number(self.learning_rate):
             raise ValueError(
-                "`learning_rate` must be a positive number. "
-                f"Received: learning_rate={self.learning_rate!r}"
+                f"`learning_rate` must be a positive number. Received: learning_rate={self.learning_rate!r}"
             )
         self._check_choice("optimizer", OPTIMIZERS)
         if self.clipnorm is not None and not _is_positive_number(self.clipnorm):
-            raise ValueError(
-                "`clipnorm` must be a positive number or None. "
-                f"Received: clipnorm={self.clipnorm!r}"
-            )
+            raise ValueError(f"`clipnorm` must be a positive number or None. Received: clipnorm={self.clipnorm!r}")
         for name in ("jit_compile", "resume"):
             value = getattr(self, name)
             if not isinstance(value, bool):
-                raise ValueError(
-                    f"`{name}` must be True or False. Received: {name}={value!r}"
-                )
+                raise ValueError(f"`{name}` must be True or False. Received: {name}={value!r}")
         self._check_choice("precision", PRECISIONS)
         self._check_choice("strategy", STRATEGIES)
         patience = self.early_stopping_patience
@@ -123,28 +111,17 @@ class TrainingConfig:
                 f"integer. Received: early_stopping_patience={patience!r}"
             )
         if not isinstance(self.monitor, str) or not self.monitor:
-            raise ValueError(
-                "`monitor` must be a non-empty string. "
-                f"Received: monitor={self.monitor!r}"
-            )
+            raise ValueError(f"`monitor` must be a non-empty string. Received: monitor={self.monitor!r}")
         if self.seed is not None and (not _is_int(self.seed) or self.seed < 0):
-            raise ValueError(
-                "`seed` must be None or a non-negative integer. "
-                f"Received: seed={self.seed!r}"
-            )
+            raise ValueError(f"`seed` must be None or a non-negative integer. Received: seed={self.seed!r}")
         if self.verbose not in (0, 1, 2):
-            raise ValueError(
-                f"`verbose` must be 0, 1 or 2. Received: verbose={self.verbose!r}"
-            )
+            raise ValueError(f"`verbose` must be 0, 1 or 2. Received: verbose={self.verbose!r}")
         self.verbose = int(self.verbose)
 
     def _check_choice(self, name, choices):
         value = getattr(self, name)
         if value not in choices:
-            raise ValueError(
-                f"`{name}` must be one of {', '.join(map(repr, choices))}. "
-                f"Received: {name}={value!r}"
-            )
+            raise ValueError(f"`{name}` must be one of {', '.join(map(repr, choices))}. Received: {name}={value!r}")
 
     def to_dict(self):
         """Returns the settings as a dict of JSON values."""
@@ -160,7 +137,5 @@ class TrainingConfig:
         known = {field.name for field in dataclasses.fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
-            raise ValueError(
-                f"Unknown `TrainingConfig` keys: {unknown}. Known keys: {sorted(known)}"
-            )
+            raise ValueError(f"Unknown `TrainingConfig` keys: {unknown}. Known keys: {sorted(known)}")
         return cls(**values)

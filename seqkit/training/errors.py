@@ -19,10 +19,7 @@ class NaNLossError(RuntimeError):
         self.epoch = epoch
         self.batch = batch
         self.checkpoint = None if checkpoint is None else str(checkpoint)
-        message = (
-            f"Loss became NaN or infinite at epoch {epoch}, batch {batch}; "
-            "training stopped. "
-        )
+        message = f"Loss became NaN or infinite at epoch {epoch}, batch {batch}; training stopped. "
         if self.checkpoint is None:
             message += "No epoch had finished, so there is no checkpoint to keep."
         else:

@@ -29,8 +29,7 @@ def resolve_precision(precision, gpu_available=None):
     """
     if precision not in PRECISIONS:
         raise ValueError(
-            f"`precision` must be one of {', '.join(map(repr, PRECISIONS))}. "
-            f"Received: precision={precision!r}"
+            f"`precision` must be one of {', '.join(map(repr, PRECISIONS))}. Received: precision={precision!r}"
         )
     if precision == "float32":
         return "float32"

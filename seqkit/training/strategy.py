@@ -37,10 +37,7 @@ def get_strategy(name="auto"):
     1
     """
     if name not in STRATEGIES:
-        raise ValueError(
-            f"`strategy` must be one of {', '.join(map(repr, STRATEGIES))}. "
-            f"Received: strategy={name!r}"
-        )
+        raise ValueError(f"`strategy` must be one of {', '.join(map(repr, STRATEGIES))}. Received: strategy={name!r}")
     if name == "multiworker":
         return _get_multiworker_strategy()
     import tensorflow as tf
@@ -83,14 +80,9 @@ def read_tf_config():
     try:
         tf_config = json.loads(raw)
     except json.JSONDecodeError as error:
-        raise ValueError(
-            f"TF_CONFIG must be JSON ({error}). Received: TF_CONFIG={raw!r}"
-        ) from None
+        raise ValueError(f"TF_CONFIG must be JSON ({error}). Received: TF_CONFIG={raw!r}") from None
     if not isinstance(tf_config, dict) or not {"cluster", "task"} <= set(tf_config):
-        raise ValueError(
-            "TF_CONFIG must be a JSON object with 'cluster' and 'task' keys. "
-            f"Received: TF_CONFIG={raw!r}"
-        )
+        raise ValueError(f"TF_CONFIG must be a JSON object with 'cluster' and 'task' keys. Received: TF_CONFIG={raw!r}")
     return tf_config
 
 

@@ -86,12 +86,8 @@ def fit(
     2
     """
     if not isinstance(config, TrainingConfig):
-        raise TypeError(
-            f"`config` must be a TrainingConfig. Received: config={config!r}"
-        )
-    if config.early_stopping_patience is not None and (
-        config.monitor.startswith("val_") and valid_ds is None
-    ):
+        raise TypeError(f"`config` must be a TrainingConfig. Received: config={config!r}")
+    if config.early_stopping_patience is not None and (config.monitor.startswith("val_") and valid_ds is None):
         raise ValueError(
             f"Early stopping on `monitor`={config.monitor!r} needs validation "
             "data. Pass `valid_ds` or monitor a training quantity such as "
@@ -176,9 +172,7 @@ def _truncate_history(path, finished_epochs):
     if not path.is_file():
         return
     lines = path.read_text().splitlines(keepends=True)
-    kept = lines[:1] + [
-        line for line in lines[1:] if int(line.split(",", 1)[0]) < finished_epochs
-    ]
+    kept = lines[:1] + [line for line in lines[1:] if int(line.split(",", 1)[0]) < finished_epochs]
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_text("".join(kept))
     temporary.replace(path)
@@ -188,10 +182,7 @@ def _build_and_compile(build_model, strategy, config, loss, metrics):
     with dtype_policy_scope(resolve_precision(config.precision)), strategy.scope():
         model = build_model()
         if not isinstance(model, keras.Model):
-            raise TypeError(
-                "`build_model` must return a keras.Model. "
-                f"Received: {type(model).__name__}"
-            )
+            raise TypeError(f"`build_model` must return a keras.Model. Received: {type(model).__name__}")
         if not model.built:
             raise ValueError(
                 "`build_model` must return a built model (a Functional "
@@ -219,9 +210,7 @@ def _build_and_compile(build_model, strategy, config, loss, metrics):
 def _callbacks(paths, config, resuming):
     callbacks = [
         StopOnNaNLoss(paths.latest_checkpoint),
-        keras.callbacks.ModelCheckpoint(
-            paths.checkpoint_pattern, save_weights_only=True
-        ),
+        keras.callbacks.ModelCheckpoint(paths.checkpoint_pattern, save_weights_only=True),
         keras.callbacks.CSVLogger(str(paths.history), append=resuming),
         # Backed up after the checkpoint and the history row of an epoch, so
         # a resumed run never skips an epoch that left no trace.
@@ -231,8 +220,7 @@ def _callbacks(paths, config, resuming):
         callbacks.append(keras.callbacks.TensorBoard(str(paths.logs)))
     else:
         warnings.warn(
-            "TensorBoard is not installed (`pip install tensorboard`); "
-            f"no event files are written to {paths.logs}.",
+            f"TensorBoard is not installed (`pip install tensorboard`); no event files are written to {paths.logs}.",
             stacklevel=3,
         )
     if config.early_stopping_patience is not None:
@@ -257,8 +245,7 @@ def _unpack(data, batch_size):
     if isinstance(data, tuple):
         if len(data) != 2:
             raise ValueError(
-                "`train_ds` must be a tf.data.Dataset or a tuple (x, y). "
-                f"Received: a tuple of {len(data)} items"
+                f"`train_ds` must be a tf.data.Dataset or a tuple (x, y). Received: a tuple of {len(data)} items"
             )
         return data[0], data[1], batch_size
     return data, None, None

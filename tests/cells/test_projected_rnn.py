@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 
 from seqkit import cells
-from seqkit.layers.rnn import RNN
-from seqkit.layers.rnn import supports_projection
+from seqkit.layers.rnn import RNN, supports_projection
 
 from . import _checks as checks
 

@@ -126,3 +126,10 @@ def test_contract():
 def test_invalid_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         SimpleRNNCell(**kwargs)
+
+
+def test_numpy_integers_accepted():
+    cell = SimpleRNNCell(np.int64(3), seed=np.int32(2), dropout=np.float32(0.5))
+    config = cell.get_config()
+    assert (config["units"], config["seed"], config["dropout"]) == (3, 2, 0.5)
+    assert type(config["units"]) is int and type(config["seed"]) is int

@@ -3,10 +3,7 @@ import os
 
 import pytest
 
-from seqkit.data.atomic import atomic_directory
-from seqkit.data.atomic import atomic_write_bytes
-from seqkit.data.atomic import atomic_write_json
-from seqkit.data.atomic import atomic_write_text
+from seqkit.data.atomic import atomic_directory, atomic_write_bytes, atomic_write_json, atomic_write_text
 
 
 def _leftovers(folder):
@@ -17,7 +14,7 @@ def test_write_text_creates_parents_and_leaves_no_temporary(tmp_path):
     path = tmp_path / "a" / "b" / "vocab.txt"
     result = atomic_write_text(path, "<PAD>\n<UNK>\nété\n")
     assert result == path
-    assert path.read_bytes() == "<PAD>\n<UNK>\nété\n".encode("utf-8")
+    assert path.read_bytes() == "<PAD>\n<UNK>\nété\n".encode()
     assert _leftovers(path.parent) == []
 
 

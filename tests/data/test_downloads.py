@@ -11,13 +11,15 @@ import zipfile
 import pytest
 
 from seqkit.data import downloads
-from seqkit.data.downloads import DATASETS
-from seqkit.data.downloads import ChecksumError
-from seqkit.data.downloads import DatasetSpec
-from seqkit.data.downloads import DownloadError
-from seqkit.data.downloads import dataset_files
-from seqkit.data.downloads import extract_archive
-from seqkit.data.downloads import fetch
+from seqkit.data.downloads import (
+    DATASETS,
+    ChecksumError,
+    DatasetSpec,
+    DownloadError,
+    dataset_files,
+    extract_archive,
+    fetch,
+)
 from seqkit.errors import UserInputError
 
 MAX_REQUESTS = 20

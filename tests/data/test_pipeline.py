@@ -5,11 +5,13 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from seqkit.data.pipeline import MaskedAccuracy
-from seqkit.data.pipeline import auto_bucket_boundaries
-from seqkit.data.pipeline import make_dataset
-from seqkit.data.pipeline import masked_accuracy
-from seqkit.data.pipeline import masked_sparse_categorical_crossentropy
+from seqkit.data.pipeline import (
+    MaskedAccuracy,
+    auto_bucket_boundaries,
+    make_dataset,
+    masked_accuracy,
+    masked_sparse_categorical_crossentropy,
+)
 
 
 def tagged(lengths, num_chars=None):

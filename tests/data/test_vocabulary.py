@@ -127,7 +127,7 @@ def test_save_load_round_trip_with_unusual_tokens(tmp_path):
     vocab.save(path)
     assert path.read_bytes() == (
         "<PAD>\n<UNK>\n<BOS>\n<EOS>\nnaïve\n#\nNew York\ntab\there\n日本\n"
-    ).encode("utf-8")
+    ).encode()
     loaded = Vocabulary.load(path)
     assert loaded == vocab
     assert loaded.bos_eos

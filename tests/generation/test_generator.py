@@ -2,10 +2,8 @@ import keras
 import numpy as np
 import pytest
 
-from seqkit.generation import SequenceGenerator
-from seqkit.generation import get_sampler
-from seqkit.tasks import language_model
-from seqkit.tasks import language_model_loss
+from seqkit.generation import SequenceGenerator, get_sampler
+from seqkit.tasks import language_model, language_model_loss
 
 VOCAB = 8
 
@@ -29,7 +27,11 @@ def _run(sampler, table, length=5, stop_token_ids=None):
     mask[:, 0] = True
     step = keras.ops.zeros((2,), "int32")
     out = sampler(
-        _fake_next(table), prompt, cache=(step,), index=1, mask=mask,
+        _fake_next(table),
+        prompt,
+        cache=(step,),
+        index=1,
+        mask=mask,
         stop_token_ids=stop_token_ids,
     )
     return np.asarray(out)

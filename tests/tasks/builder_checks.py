@@ -41,10 +41,6 @@ def assert_training_step_changes_all_weights(model, loss, inputs, targets):
     )
     value = model.train_on_batch(inputs, targets)
     assert np.isfinite(value)
-    unchanged = [
-        w.path
-        for w in model.trainable_weights
-        if np.array_equal(before[w.path], w.numpy())
-    ]
+    unchanged = [w.path for w in model.trainable_weights if np.array_equal(before[w.path], w.numpy())]
     assert not unchanged, f"weights not updated by one step: {unchanged}"
     return value

@@ -1,12 +1,8 @@
 import numpy as np
 import pytest
-from builder_checks import assert_save_load_identical
-from builder_checks import assert_training_step_changes_all_weights
+from builder_checks import assert_save_load_identical, assert_training_step_changes_all_weights
 
-from seqkit.tasks import CTC_RECOGNIZER_PRESETS
-from seqkit.tasks import ctc_decode
-from seqkit.tasks import ctc_loss
-from seqkit.tasks import ctc_recognizer
+from seqkit.tasks import CTC_RECOGNIZER_PRESETS, ctc_decode, ctc_loss, ctc_recognizer
 
 LABELS = np.array([[1, 2, 0], [3, 3, 4]], "int32")
 
@@ -35,9 +31,7 @@ def test_padded_frames_are_certain_blanks_and_cost_nothing():
     padded = outputs[0, 5:]
     assert np.all(padded.argmax(-1) == 0) and padded[:, 1:].max() < -1e3
     trimmed = model({"features": inputs["features"][:1, :5]})
-    np.testing.assert_allclose(
-        ctc_loss(LABELS[:1], outputs[:1]), ctc_loss(LABELS[:1], trimmed), rtol=1e-5
-    )
+    np.testing.assert_allclose(ctc_loss(LABELS[:1], outputs[:1]), ctc_loss(LABELS[:1], trimmed), rtol=1e-5)
     # Label padding may be 0 or -1.
     np.testing.assert_allclose(
         ctc_loss(np.array([[1, 2, -1]]), outputs[:1]),
@@ -47,9 +41,7 @@ def test_padded_frames_are_certain_blanks_and_cost_nothing():
 
 
 def test_greedy_and_beam_decoding():
-    probabilities = np.array(
-        [[[0.1, 0.9, 0.0], [0.2, 0.8, 0.0], [0.9, 0.1, 0.0], [0.1, 0.0, 0.9]]]
-    )
+    probabilities = np.array([[[0.1, 0.9, 0.0], [0.2, 0.8, 0.0], [0.9, 0.1, 0.0], [0.1, 0.0, 0.9]]])
     logits = np.log(probabilities + 1e-9).astype("float32")
     labels, _ = ctc_decode(logits)
     assert np.asarray(labels).tolist() == [[[1, 2, -1, -1]]]

@@ -1,13 +1,9 @@
 import keras
 import numpy as np
 import pytest
-from builder_checks import assert_save_load_identical
-from builder_checks import assert_training_step_changes_all_weights
+from builder_checks import assert_save_load_identical, assert_training_step_changes_all_weights
 
-from seqkit.tasks import LANGUAGE_MODEL_PRESETS
-from seqkit.tasks import language_model
-from seqkit.tasks import language_model_loss
-from seqkit.tasks import language_model_step
+from seqkit.tasks import LANGUAGE_MODEL_PRESETS, language_model, language_model_loss, language_model_step
 
 IDS = np.array([[1, 4, 6, 3, 2], [1, 5, 2, 0, 0]], "int32")
 
@@ -36,9 +32,7 @@ def test_step_model_shares_weights_and_matches_the_full_model(cell):
     # Same variables, not copies: a change in the model shows in the step.
     kernel = model.get_layer("logits").kernel
     kernel.assign(kernel.numpy() + 1.0)
-    np.testing.assert_allclose(
-        _step_through(step, IDS[:1], 3), np.asarray(model(IDS[:1])), atol=1e-5
-    )
+    np.testing.assert_allclose(_step_through(step, IDS[:1], 3), np.asarray(model(IDS[:1])), atol=1e-5)
 
 
 def test_large_vocabulary_builds_without_one_hot():
@@ -60,9 +54,7 @@ def test_save_load_round_trip_and_step_model_of_the_loaded_model(tmp_path):
 def test_one_training_step_changes_every_weight():
     model = language_model(9, embedding_dim=4, units=3, num_layers=2, cell="gru")
     labels = np.where(IDS[:, 1:] == 0, -1, IDS[:, 1:])
-    assert_training_step_changes_all_weights(
-        model, language_model_loss(), IDS[:, :-1], labels
-    )
+    assert_training_step_changes_all_weights(model, language_model_loss(), IDS[:, :-1], labels)
 
 
 def test_loss_ignores_minus_one_labels():

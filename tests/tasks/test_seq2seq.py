@@ -1,15 +1,16 @@
 import keras
 import numpy as np
 import pytest
-from builder_checks import assert_save_load_identical
-from builder_checks import assert_training_step_changes_all_weights
+from builder_checks import assert_save_load_identical, assert_training_step_changes_all_weights
 
-from seqkit.tasks import SEQ2SEQ_PRESETS
-from seqkit.tasks import seq2seq
-from seqkit.tasks import seq2seq_attention_weights
-from seqkit.tasks import seq2seq_decoder_step
-from seqkit.tasks import seq2seq_encoder
-from seqkit.tasks import seq2seq_loss
+from seqkit.tasks import (
+    SEQ2SEQ_PRESETS,
+    seq2seq,
+    seq2seq_attention_weights,
+    seq2seq_decoder_step,
+    seq2seq_encoder,
+    seq2seq_loss,
+)
 
 SOURCE = np.array([[4, 5, 6, 0], [7, 8, 9, 3]], "int32")
 TARGET_IN = np.array([[1, 7, 9, 0], [1, 3, 4, 5]], "int32")
@@ -26,9 +27,7 @@ def _tiny(**kwargs):
     return seq2seq(12, 11, **config)
 
 
-@pytest.mark.parametrize(
-    "attention, cell", [("bahdanau", "lstm"), ("luong", "gru-simplified"), (None, "gru")]
-)
+@pytest.mark.parametrize("attention, cell", [("bahdanau", "lstm"), ("luong", "gru-simplified"), (None, "gru")])
 def test_step_by_step_decoding_equals_teacher_forcing(attention, cell):
     model = _tiny(attention=attention, cell=cell, num_layers=2)
     full = np.asarray(model(_inputs()))
@@ -67,9 +66,7 @@ def test_save_load_round_trip(attention, tmp_path):
     assert len(seq2seq_decoder_step(restored).outputs) == 2 + 2 * 2
 
 
-@pytest.mark.parametrize(
-    "attention, num_layers", [("bahdanau", 1), ("luong", 2), (None, 2)]
-)
+@pytest.mark.parametrize("attention, num_layers", [("bahdanau", 1), ("luong", 2), (None, 2)])
 def test_one_training_step_changes_every_weight(attention, num_layers):
     model = _tiny(attention=attention, num_layers=num_layers)
     # Additive scores depend on the query only through tanh's curvature,
@@ -78,9 +75,7 @@ def test_one_training_step_changes_every_weight(attention, num_layers):
     for name in ("source_embedding", "target_embedding"):
         layer = model.get_layer(name)
         layer.set_weights([rng.normal(size=layer.embeddings.shape).astype("float32")])
-    assert_training_step_changes_all_weights(
-        model, seq2seq_loss(), _inputs(), TARGET_OUT
-    )
+    assert_training_step_changes_all_weights(model, seq2seq_loss(), _inputs(), TARGET_OUT)
 
 
 def test_preset_and_errors():

@@ -1,24 +1,23 @@
 import numpy as np
 import pytest
-from builder_checks import assert_save_load_identical
-from builder_checks import assert_training_step_changes_all_weights
+from builder_checks import assert_save_load_identical, assert_training_step_changes_all_weights
 
-from seqkit.tasks import SEQUENCE_CLASSIFIER_PRESETS
-from seqkit.tasks import CumulativeLogits
-from seqkit.tasks import class_probabilities
-from seqkit.tasks import classifier_loss
-from seqkit.tasks import ordinal_loss
-from seqkit.tasks import ordinal_probabilities
-from seqkit.tasks import sequence_classifier
+from seqkit.tasks import (
+    SEQUENCE_CLASSIFIER_PRESETS,
+    CumulativeLogits,
+    class_probabilities,
+    classifier_loss,
+    ordinal_loss,
+    ordinal_probabilities,
+    sequence_classifier,
+)
 
 TOKENS = np.array([[4, 9, 2, 0], [3, 1, 5, 6], [7, 0, 0, 0]], "int32")
 LABELS = np.array([0, 3, 1], "int32")
 
 
 def _tiny(head="softmax", num_classes=4, **kwargs):
-    return sequence_classifier(
-        20, num_classes, embedding_dim=4, units=3, head=head, **kwargs
-    )
+    return sequence_classifier(20, num_classes, embedding_dim=4, units=3, head=head, **kwargs)
 
 
 @pytest.mark.parametrize("pooling", ["last", "mean", "max"])
@@ -83,18 +82,14 @@ def test_regression_head_has_no_class_probabilities():
 @pytest.mark.parametrize("head", ["softmax", "ordinal", "regression"])
 def test_save_load_and_one_training_step(head, tmp_path):
     num_classes = 1 if head == "regression" else 4
-    model = _tiny(
-        head, num_classes, feature_dim=2, bidirectional=True, pooling="max", dropout=0.1
-    )
+    model = _tiny(head, num_classes, feature_dim=2, bidirectional=True, pooling="max", dropout=0.1)
     inputs = {
         "token_ids": TOKENS,
         "features": np.random.default_rng(1).normal(size=(3, 4, 2)).astype("float32"),
     }
     assert_save_load_identical(model, inputs, tmp_path)
     labels = LABELS.astype("float32")[:, None] if head == "regression" else LABELS
-    assert_training_step_changes_all_weights(
-        model, classifier_loss(model), inputs, labels
-    )
+    assert_training_step_changes_all_weights(model, classifier_loss(model), inputs, labels)
 
 
 def test_preset_builds():

@@ -1,13 +1,9 @@
 import numpy as np
 import pytest
 import tensorflow as tf
-from builder_checks import assert_save_load_identical
-from builder_checks import assert_training_step_changes_all_weights
+from builder_checks import assert_save_load_identical, assert_training_step_changes_all_weights
 
-from seqkit.tasks import SEQUENCE_TAGGER_PRESETS
-from seqkit.tasks import decode_tags
-from seqkit.tasks import sequence_tagger
-from seqkit.tasks import tagger_loss
+from seqkit.tasks import SEQUENCE_TAGGER_PRESETS, decode_tags, sequence_tagger, tagger_loss
 
 TOKENS = np.array([[4, 9, 2, 0, 0], [3, 1, 5, 6, 7]], dtype="int32")
 LABELS = np.array([[1, 2, 0, -1, -1], [0, 0, 2, 1, 1]], dtype="int32")
@@ -44,8 +40,12 @@ def test_output_shape_and_steps_ignore_padding():
 
 def test_char_and_feature_inputs_change_scores_of_their_token():
     model = _tiny(
-        head="softmax", char_vocabulary_size=12, char_embedding_dim=3,
-        char_units=2, feature_dim=3, bidirectional=False,
+        head="softmax",
+        char_vocabulary_size=12,
+        char_embedding_dim=3,
+        char_units=2,
+        feature_dim=3,
+        bidirectional=False,
     )
     inputs = {"token_ids": TOKENS, "char_ids": _chars(), "features": _features()}
     base = np.asarray(model(inputs))
@@ -70,16 +70,12 @@ def test_token_embedding_accepts_pretrained_vectors():
     model = _tiny(head="softmax")
     vectors = np.arange(20 * 4, dtype="float32").reshape(20, 4) / 100.0
     model.get_layer("token_embedding").set_weights([vectors])
-    np.testing.assert_array_equal(
-        model.get_layer("token_embedding").get_weights()[0], vectors
-    )
+    np.testing.assert_array_equal(model.get_layer("token_embedding").get_weights()[0], vectors)
 
 
 def test_decode_softmax_is_masked_argmax_in_a_compiled_function():
     model = _tiny(head="softmax")
-    scores = np.array(
-        [[[0.1, 0.7, 0.2], [2.0, 1.0, 0.0], [0.0, 0.0, 5.0]]], dtype="float32"
-    )
+    scores = np.array([[[0.1, 0.7, 0.2], [2.0, 1.0, 0.0], [0.0, 0.0, 5.0]]], dtype="float32")
     mask = np.array([[True, True, False]])
 
     @tf.function(
@@ -119,7 +115,10 @@ def test_crf_decode_is_the_best_path_by_brute_force():
 @pytest.mark.parametrize("head", ["crf", "softmax"])
 def test_save_load_round_trip_with_all_inputs(head, tmp_path):
     model = _tiny(
-        head=head, char_vocabulary_size=12, char_embedding_dim=3, char_units=2,
+        head=head,
+        char_vocabulary_size=12,
+        char_embedding_dim=3,
+        char_units=2,
         feature_dim=3,
     )
     inputs = {"token_ids": TOKENS, "char_ids": _chars(), "features": _features()}
@@ -129,12 +128,13 @@ def test_save_load_round_trip_with_all_inputs(head, tmp_path):
 @pytest.mark.parametrize("head", ["crf", "softmax"])
 def test_one_training_step_changes_every_weight(head):
     model = _tiny(
-        head=head, char_vocabulary_size=12, char_embedding_dim=3, char_units=2,
+        head=head,
+        char_vocabulary_size=12,
+        char_embedding_dim=3,
+        char_units=2,
     )
     inputs = {"token_ids": TOKENS, "char_ids": _chars()}
-    assert_training_step_changes_all_weights(
-        model, tagger_loss(model), inputs, LABELS
-    )
+    assert_training_step_changes_all_weights(model, tagger_loss(model), inputs, LABELS)
 
 
 def test_softmax_loss_is_cross_entropy_from_logits_over_labelled_steps():
@@ -164,9 +164,7 @@ def test_loss_ignores_labels_marked_minus_one():
 
 
 def test_preset_builds():
-    model = sequence_tagger(
-        30, 4, char_vocabulary_size=10, **SEQUENCE_TAGGER_PRESETS["tiny"]
-    )
+    model = sequence_tagger(30, 4, char_vocabulary_size=10, **SEQUENCE_TAGGER_PRESETS["tiny"])
     assert model.output.shape[-1] == 4
 
 

@@ -21,9 +21,7 @@ def main(mode, run_dir):
 
     if mode == "mirrored":
         cpu = tf.config.list_physical_devices("CPU")[0]
-        tf.config.set_logical_device_configuration(
-            cpu, [tf.config.LogicalDeviceConfiguration()] * 2
-        )
+        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
     from seqkit.training import TrainingConfig, fit, get_strategy
 
     strategy = get_strategy(mode)
@@ -39,9 +37,7 @@ def main(mode, run_dir):
     x = rng.normal(size=(64, 4)).astype("float32")
     y = x @ np.array([[1.0], [-2.0], [0.5], [1.5]], dtype="float32")
     train_ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(16)
-    config = TrainingConfig(
-        epochs=3, learning_rate=0.1, seed=0, verbose=0, strategy=mode
-    )
+    config = TrainingConfig(epochs=3, learning_rate=0.1, seed=0, verbose=0, strategy=mode)
     _, history = fit(build_model, train_ds, train_ds, run_dir, config, loss="mse")
     result = {"replicas": strategy.num_replicas_in_sync, **history}
     print(json.dumps(result))

@@ -76,7 +76,5 @@ def test_every_optimizer_name_is_one_keras_knows():
     from seqkit.training.config import OPTIMIZERS
 
     for name in OPTIMIZERS:
-        optimizer = keras.optimizers.get(
-            {"class_name": name, "config": {"learning_rate": 0.1, "clipnorm": 1.0}}
-        )
+        optimizer = keras.optimizers.get({"class_name": name, "config": {"learning_rate": 0.1, "clipnorm": 1.0}})
         assert optimizer.clipnorm == 1.0

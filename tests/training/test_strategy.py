@@ -26,9 +26,7 @@ def test_default_and_auto_on_one_device_are_the_default_strategy():
 def test_mirrored_without_gpu_mirrors_the_logical_cpus():
     strategy = get_strategy("mirrored")
     assert isinstance(strategy, tf.distribute.MirroredStrategy)
-    expected = len(tf.config.list_logical_devices("GPU")) or len(
-        tf.config.list_logical_devices("CPU")
-    )
+    expected = len(tf.config.list_logical_devices("GPU")) or len(tf.config.list_logical_devices("CPU"))
     assert strategy.num_replicas_in_sync == expected
     assert strategy_lib.is_chief(strategy)
     assert strategy_lib.worker_name(strategy) is None

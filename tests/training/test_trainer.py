@@ -82,16 +82,12 @@ def test_resume_after_interruption_matches_an_uninterrupted_run(tmp_path):
     )
     assert record.epochs == [3, 4]  # continues at the next epoch
 
-    straight, straight_history = fit(
-        build_mlp, data, data, tmp_path / "b", config(), "mse"
-    )
+    straight, straight_history = fit(build_mlp, data, data, tmp_path / "b", config(), "mse")
     for got, want in zip(resumed.get_weights(), straight.get_weights()):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
     # history.csv was continued, not restarted: 4 epochs, same values.
     np.testing.assert_allclose(history["loss"], straight_history["loss"], rtol=1e-5)
-    np.testing.assert_allclose(
-        resumed.optimizer.iterations.numpy(), straight.optimizer.iterations.numpy()
-    )
+    np.testing.assert_allclose(resumed.optimizer.iterations.numpy(), straight.optimizer.iterations.numpy())
 
 
 def test_resume_of_a_finished_run_trains_no_more_epochs(tmp_path):
@@ -164,9 +160,7 @@ def test_clipnorm_bounds_the_update_of_one_step(tmp_path, clipnorm):
 
     x = np.array([[100.0, 200.0]], dtype="float32")
     y = np.array([[1000.0]], dtype="float32")
-    settings = config(
-        epochs=1, batch_size=1, optimizer="sgd", learning_rate=0.1, clipnorm=clipnorm
-    )
+    settings = config(epochs=1, batch_size=1, optimizer="sgd", learning_rate=0.1, clipnorm=clipnorm)
     model, _ = fit(build_linear, (x, y), None, tmp_path, settings, "mse")
     update = model.get_weights()[0][:, 0]  # the kernel started at zero
 
@@ -219,9 +213,7 @@ def test_early_stopping_stops_and_restores_best_weights(tmp_path):
         early_stopping_patience=1,
     )
     record = RecordEpochs()
-    model, history = fit(
-        build_linear, (x, x), (x, -x), tmp_path, settings, "mse", callbacks=[record]
-    )
+    model, history = fit(build_linear, (x, x), (x, -x), tmp_path, settings, "mse", callbacks=[record])
     assert record.epochs == [1, 2]
     assert history["val_loss"][1] > history["val_loss"][0]
     np.testing.assert_allclose(model.get_weights()[0], record.weights[1][0])
@@ -244,3 +236,34 @@ def test_argument_errors(tmp_path):
         fit(build_mlp, data, None, tmp_path, {"epochs": 1}, "mse")
     with pytest.raises(TypeError, match="must return a keras.Model"):
         fit(lambda: "model", data, None, tmp_path, config(), "mse")
+
+
+def test_mixed_precision_with_a_gpu_builds_float16_and_scales_the_loss(tmp_path, monkeypatch):
+    from seqkit.training import precision, trainer
+
+    # Pretend a GPU is visible; mixed_float16 also runs (slowly) on a CPU.
+    monkeypatch.setattr(
+        trainer,
+        "resolve_precision",
+        lambda name: precision.resolve_precision(name, gpu_available=True),
+    )
+    data = regression_data(n=8)
+    model, history = fit(build_mlp, data, None, tmp_path, config(epochs=1, precision="mixed"), "mse")
+    assert model.dtype_policy.name == "mixed_float16"
+    assert model.layers[-1].compute_dtype == "float16"
+    assert isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
+    assert math.isfinite(history["loss"][0])
+    assert keras.config.dtype_policy().name == "float32"  # restored
+
+
+def test_jit_compile_is_passed_to_keras_unless_ops_are_deterministic(tmp_path):
+    data = regression_data(n=8)
+    settings = config(epochs=1, jit_compile=True, seed=None)
+    model, history = fit(build_mlp, data, None, tmp_path / "a", settings, "mse")
+    assert model.jit_compile is True
+    assert math.isfinite(history["loss"][0])
+    # XLA has no deterministic mode, so Keras turns it off for a seeded run.
+    settings = config(epochs=1, jit_compile=True, seed=0)
+    with pytest.warns(UserWarning, match="jit_compile"):
+        model, _ = fit(build_mlp, data, None, tmp_path / "b", settings, "mse")
+    assert model.jit_compile is False

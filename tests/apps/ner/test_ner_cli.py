@@ -3,6 +3,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from click.testing import CliRunner
 
 from seqkit.cli.main import cli
@@ -61,6 +63,27 @@ def test_malformed_training_file_exits_2_with_file_and_line(tmp_path):
     assert result.exit_code == 2
     assert f"{bad}:3:" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "content, line, problem",
+    [
+        (b"Anna B-PER\nBerg I-PER\n\nmet X-PER\n", 4, "X-PER"),
+        (b"Anna B-PER\nBerg I-LOC\n", 2, "I-LOC"),
+        (b"Anna B-PER\nBerg\xff I-PER\n", 2, "cannot decode byte 0xff"),
+        (b"\n\n", None, "no sentence"),
+    ],
+    ids=["tag-outside-scheme", "inside-tag-without-entity", "bad-encoding", "empty"],
+)
+def test_malformed_files_exit_2_naming_the_problem(tmp_path, content, line, problem):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    result = invoke("ner", "fit", "--data", str(bad), "--valid", str(bad), "--out", str(tmp_path / "run"))
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"Error: {bad}:{line}:" if line else f"Error: {bad}")
+    assert problem in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "run" / "model.keras").exists()
 
 
 def test_missing_run_directory_files_exit_2(tmp_path):

@@ -1,0 +1,70 @@
+"""Read a user's plain-text file, refusing binary or non-UTF-8 data with a `file:line` message.
+
+TensorFlow-free; shared by every application that reads raw text (language models, sentiment, ...).
+
+Example:
+
+>>> import pathlib, tempfile
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "names.txt"
+>>> _ = path.write_bytes("Aldra\\r\\nBenn\\n".encode("utf-8"))
+>>> read_text_lines(path)
+['Aldra', 'Benn']
+"""
+
+import pathlib
+import re
+
+from seqkit.errors import UserInputError
+
+# Control bytes that never appear in text (NUL and the C0 codes other than tab, line breaks, vertical tab,
+# form feed and escape); a file with any of them is treated as binary.
+_BINARY_BYTE = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def read_text_file(path):
+    """Return the text of a UTF-8 file, with a leading byte-order mark removed and line breaks as `"\\n"`.
+
+    Args:
+        path: the file to read.
+
+    Returns:
+        A `str`.
+
+    Raises:
+        seqkit.errors.UserInputError: the path is missing or a directory, the file is empty (or only
+            whitespace), holds binary data (control bytes such as NUL), or is not valid UTF-8. The message
+            names the file and, where there is one, the line.
+    """
+    path = pathlib.Path(path)
+    if path.is_dir():
+        raise UserInputError("expected a text file, found a directory", path=path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UserInputError("file not found", path=path) from None
+    except OSError as error:
+        raise UserInputError(f"cannot read the file ({error.strerror})", path=path) from None
+    binary = _BINARY_BYTE.search(data)
+    if binary:
+        line = data[: binary.start()].count(b"\n") + 1
+        raise UserInputError(
+            f"this looks like a binary file, not text (control byte 0x{data[binary.start()]:02x})", path=path, line=line
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise UserInputError("the file is not valid UTF-8 text", path=path, line=line) from None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise UserInputError("the file is empty", path=path)
+    return text
+
+
+def read_text_lines(path):
+    """The lines of a UTF-8 text file (see `read_text_file`), without line breaks, blank lines included.
+
+    Trailing whitespace of each line is removed; a final line break does not make an extra line.
+    """
+    text = read_text_file(path)
+    return [line.rstrip() for line in text.removesuffix("\n").split("\n")]

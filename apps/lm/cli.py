@@ -1,5 +1,110 @@
-"""`seqkit lm` command group (being built)."""
+"""`seqkit lm`: the generic verbs plus `score` (log-probabilities of sentences) and `sample` (new sequences)."""
+
+import json
 
 import click
 
-group = click.Group(name="lm", help="(being built)")
+from seqkit.cli import options
+from seqkit.cli.app_group import AppSpec, _read_inputs, make_app_group
+from seqkit.cli.errors import report_errors
+
+API = "seqkit.apps.lm.api"
+
+FIT_OPTIONS = (
+    click.option(
+        "--level",
+        type=click.Choice(["char", "word"]),
+        help="char: one sequence per line, a token per character (default). "
+        "word: running text split into sentences, words and punctuation apart.",
+    ),
+    click.option(
+        "--vocab-size",
+        type=click.IntRange(min=5),
+        help="Most ids in the vocabulary, reserved tokens included (default 10,000); rarer tokens become <UNK>.",
+    ),
+    click.option("--min-count", type=click.IntRange(min=1), help="Tokens seen fewer times become <UNK> (default 1)."),
+)
+
+
+def _load(model_dir):
+    import importlib
+
+    return importlib.import_module(API).load(model_dir)
+
+
+@click.command("score")
+@options.model_dir_option
+@click.argument("sentences", nargs=-1, metavar="[SENTENCE]...")
+@options.input_file_option
+@click.option("--compare", is_flag=True, help="Rank the sentences from most to least likely.")
+@options.json_option
+@report_errors
+def score_command(model_dir, sentences, input_file, compare, as_json):
+    """Log-probability, P(sentence), per-token log-probabilities and perplexity of each sentence.
+
+    Every sentence is scored as one sequence ending with <EOS>. Tokens outside the vocabulary are scored as
+    <UNK> (the probability of any rare token), and the output says so.
+    """
+    texts = _read_inputs(sentences, input_file)
+    model = _load(model_dir)
+    if compare:
+        if len(texts) < 2:
+            raise click.UsageError("--compare needs at least two sentences.")
+        results = model.compare(texts)
+        click.echo(json.dumps(results, ensure_ascii=False) if as_json else model.format_comparison(results))
+        return
+    for result in model.predict(texts):
+        click.echo(json.dumps(result, ensure_ascii=False) if as_json else model.format_prediction(result))
+
+
+@click.command("sample")
+@options.model_dir_option
+@click.option("--num", type=click.IntRange(min=1), default=10, show_default=True, help="How many sequences.")
+@click.option("--prefix", default="", help="Text every sequence starts with. Default: sample from nothing.")
+@click.option(
+    "--max-length", type=click.IntRange(min=1), default=50, show_default=True,
+    help="Longest sequence in tokens (characters or words), prefix included.",
+)
+@click.option(
+    "--temperature", type=click.FloatRange(min=0.0), default=1.0, show_default=True,
+    help="Divide the logits by this; below 1 is more conservative, 0 is greedy.",
+)
+@click.option("--top-k", type=click.IntRange(min=1), help="Sample among the k most likely tokens only.")
+@click.option(
+    "--top-p", type=click.FloatRange(0.0, 1.0, min_open=True),
+    help="Sample among the most likely tokens whose probabilities add up to p.",
+)
+@click.option("--seed", type=int, help="Random seed: the same seed gives the same sequences.")
+@click.option("--novel", is_flag=True, help="Leave out sequences that appear verbatim in the training data.")
+@options.json_option
+@report_errors
+def sample_command(model_dir, num, prefix, max_length, temperature, top_k, top_p, seed, novel, as_json):
+    """Sample new sequences from the model, stopping at <EOS>."""
+    model = _load(model_dir)
+    samples = model.sample(
+        num, prefix=prefix, max_length=max_length, temperature=temperature, top_k=top_k, top_p=top_p,
+        seed=seed, novel=novel,
+    )
+    if as_json:
+        for sample in samples:
+            click.echo(json.dumps(sample, ensure_ascii=False))
+    else:
+        click.echo(model.format_samples(samples))
+    if len(samples) < num:
+        click.echo(f"Only {len(samples)} of {num} samples were novel; try a higher --temperature.", err=True)
+
+
+group = make_app_group(
+    AppSpec(
+        name="lm",
+        help=(
+            "Language models P(y<1..T>) = prod P(y<t> | y<1..t-1>) at character or word level: sample novel "
+            "sequences (names, text) and score sentences. Reads UTF-8 text files; default data: invented names."
+        ),
+        api_module=API,
+        input_name="SENTENCE",
+        fit_options=FIT_OPTIONS,
+        predict_verb=None,
+        extra_commands=(score_command, sample_command),
+    )
+)

@@ -91,7 +91,7 @@ class ProjectedCell(keras.layers.Layer, DropoutRNNCell):
         self.dropout = float(dropout)
         self.recurrent_dropout = float(recurrent_dropout)
         self.seed = None if seed is None else int(seed)
-        self.seed_generator = keras.random.SeedGenerator(seed=seed)
+        self.seed_generator = keras.random.SeedGenerator(seed=self.seed)
 
     # --- Keras cell contract -------------------------------------------------
 

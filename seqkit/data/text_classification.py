@@ -29,6 +29,7 @@ Example:
 ['1', '2', '3', '4', '5']
 """
 
+import codecs
 import dataclasses
 import json
 import math
@@ -61,6 +62,8 @@ _WORD_ORDER = (
 _INTEGER = re.compile(r"[+-]?[0-9]+(\.0*)?")
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _MAX_INTEGER_CLASSES = 100
+# Replaces bytes that are invalid in the file's encoding (a private-use code point no real text uses).
+_UNDECODABLE = "\U0010fffd"
 _DEFAULT_STARS = 5
 
 
@@ -399,7 +402,7 @@ def _add_row(data, collector, text, label, path, line):
     if text is None or (isinstance(text, float) and math.isnan(text)):
         text = ""
     text = str(text)
-    if any("\udc80" <= char <= "\udcff" for char in text):
+    if _UNDECODABLE in text:
         collector.add("the text is not valid in the file's encoding", path, line)
     elif not text.strip():
         collector.add("missing text", path, line)
@@ -424,13 +427,20 @@ def _resolve_column(kind, requested, default, aliases, columns, path):
     raise UserInputError(f"no {kind} column (tried {tried}); columns found: {found}", path=path)
 
 
+def _mark_undecodable(error):
+    return _UNDECODABLE, error.end
+
+
+codecs.register_error("seqkit-mark-undecodable", _mark_undecodable)
+
+
 def _read_text(path, encoding):
-    """The file's text; bytes invalid in `encoding` become lone surrogates (flagged per row later)."""
+    """The file's text; bytes invalid in `encoding` become `_UNDECODABLE` (flagged per row later)."""
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise UserInputError(f"cannot read the file ({error.strerror})", path=path) from None
-    text = raw.decode(encoding, errors="surrogateescape")
+    text = raw.decode(encoding, errors="seqkit-mark-undecodable")
     return text[1:] if text.startswith("\ufeff") else text
 
 

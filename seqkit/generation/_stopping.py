@@ -4,6 +4,9 @@ from keras import ops
 
 from seqkit.generation.samplers import get_sampler
 
+# Token id 0 pads every sequence in seqkit (masks are `ids != 0`).
+PADDING_ID = 0
+
 
 def single_sequence_sampler(owner, sampler, sampler_kwargs):
     """`get_sampler(sampler, **sampler_kwargs)`, refusing all-beam output."""

@@ -1,10 +1,12 @@
 """Compiled sampling loop for recurrent language models."""
 
+import numbers
+
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from seqkit.generation._stopping import pad_after_stop, single_sequence_sampler, stop_ids
+from seqkit.generation._stopping import PADDING_ID, pad_after_stop, single_sequence_sampler, stop_ids
 from seqkit.generation.samplers import reseed
 
 
@@ -25,8 +27,9 @@ class SequenceGenerator:
             `"top_p"`, `"beam"`) or a `keras_hub.samplers.Sampler`.
         stop_token_ids: token ids (e.g. `<EOS>`) that end a sequence; once
             every row has produced one, the loop stops. Positions after a
-            row's stop token hold `padding_id`.
-        padding_id: int. The id that pads primers and results.
+            row's stop token hold 0 (padding).
+        padding_id: int. Must be 0, the padding id of `language_model`
+            (accepted for explicitness).
         **sampler_kwargs: arguments of the named sampler (`temperature`,
             `k`, `p`, `num_beams`, ...).
 
@@ -46,14 +49,18 @@ class SequenceGenerator:
         sampler="greedy",
         *,
         stop_token_ids=None,
-        padding_id=0,
+        padding_id=PADDING_ID,
         **sampler_kwargs,
     ):
         from seqkit.tasks import language_model_step
 
+        if padding_id != PADDING_ID:
+            raise ValueError(
+                f"`padding_id` must be {PADDING_ID}, the id `language_model` masks. Received: padding_id={padding_id!r}"
+            )
+
         self.sampler = single_sequence_sampler("SequenceGenerator", sampler, sampler_kwargs)
         self.stop_token_ids = stop_ids(stop_token_ids)
-        self.padding_id = int(padding_id)
         self.step_model = language_model_step(model)
         self.state_sizes = [int(s.shape[-1]) for s in self.step_model.inputs[1:]]
         self.generate_function = tf.function(
@@ -69,14 +76,14 @@ class SequenceGenerator:
 
         Args:
             primers: a list of token-id lists, or an int array `(batch, P)`
-                right-padded with `padding_id`. Every primer has at least one
+                right-padded with 0. Every primer has at least one
                 token (a start token when generating from nothing).
             max_length: int. Length of every returned row, primer included.
             seed: int or `None`. The same seed gives the same samples.
 
         Returns:
             int32 NumPy array `(batch, max_length)`: primer, then sampled
-            tokens, then `padding_id` after a stop token.
+            tokens, then 0 (padding) after a stop token.
         """
         prompt, primer_mask = self.pad_primers(primers, max_length)
         if seed is not None:
@@ -86,19 +93,19 @@ class SequenceGenerator:
 
     def pad_primers(self, primers, max_length):
         """Returns the `(prompt, primer_mask)` arrays the compiled loop takes."""
-        rows = [[int(t) for t in row if int(t) != self.padding_id] for row in primers]
+        rows = [[int(t) for t in row if int(t) != PADDING_ID] for row in primers]
         if not rows or min(len(row) for row in rows) == 0:
             raise ValueError(
                 "Every primer needs at least one token (a start token to "
                 f"generate from nothing). Received: primers={primers!r}"
             )
         longest = max(len(row) for row in rows)
-        if isinstance(max_length, bool) or not isinstance(max_length, int) or (max_length <= longest):
+        if isinstance(max_length, bool) or not isinstance(max_length, numbers.Integral) or (max_length <= longest):
             raise ValueError(
                 "`max_length` must be an integer larger than the longest "
                 f"primer ({longest}). Received: max_length={max_length!r}"
             )
-        prompt = np.full((len(rows), max_length), self.padding_id, np.int32)
+        prompt = np.full((len(rows), max_length), PADDING_ID, np.int32)
         primer_mask = np.zeros((len(rows), max_length), bool)
         for index, row in enumerate(rows):
             prompt[index, : len(row)] = row
@@ -137,4 +144,4 @@ class SequenceGenerator:
             mask=primer_mask,
             stop_token_ids=self.stop_token_ids,
         )
-        return pad_after_stop(tokens, primer_mask, self.stop_token_ids, self.padding_id)
+        return pad_after_stop(tokens, primer_mask, self.stop_token_ids, PADDING_ID)

@@ -3,19 +3,18 @@
 from keras import ops
 
 
-def score(model, sequences, padding_id=0):
+def score(model, sequences):
     """Scores token sequences with a language model, in one pass.
 
     Each sequence starts with a context token (usually a start token) that is
     not scored itself: token `t >= 1` is scored by
-    `log P(y<t> | y<0..t-1>)`. Positions holding `padding_id` after the
+    `log P(y<t> | y<0..t-1>)`. Positions holding 0 (padding) after the
     first token are not scored. Works eagerly and inside a `tf.function`.
 
     Args:
         model: a model built by `seqkit.tasks.language_model`: int ids
             `(batch, T)` in, next-token logits `(batch, T, vocabulary)` out.
-        sequences: int array `(batch, T)`, right-padded with `padding_id`.
-        padding_id: int. The padding id.
+        sequences: int array `(batch, T)`, right-padded with 0.
 
     Returns:
         A dict of tensors:
@@ -39,7 +38,7 @@ def score(model, sequences, padding_id=0):
     logits = ops.cast(model(inputs, training=False), "float32")
     log_probs = ops.log_softmax(logits, axis=-1)
     picked = ops.take_along_axis(log_probs, targets[:, :, None], axis=-1)[..., 0]
-    scored = ops.not_equal(targets, padding_id)
+    scored = ops.not_equal(targets, 0)
     token_log_probs = ops.where(scored, picked, 0.0)
     total = ops.sum(token_log_probs, axis=1)
     count = ops.sum(ops.cast(scored, "int32"), axis=1)

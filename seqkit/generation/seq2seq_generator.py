@@ -1,10 +1,12 @@
 """Compiled decoding loop for recurrent encoder-decoder models."""
 
+import numbers
+
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from seqkit.generation._stopping import pad_after_stop, single_sequence_sampler, stop_ids
+from seqkit.generation._stopping import PADDING_ID, pad_after_stop, single_sequence_sampler, stop_ids
 from seqkit.generation.samplers import reseed
 
 
@@ -24,8 +26,7 @@ class Seq2SeqGenerator:
             `"top_p"`, `"beam"`) or a `keras_hub.samplers.Sampler`.
         start_token_id: int. The first decoder input of every target.
         stop_token_ids: target ids (e.g. `<EOS>`) that end a sequence;
-            positions after a row's stop token hold `padding_id`.
-        padding_id: int. The id that pads sources and results.
+            positions after a row's stop token hold 0 (padding).
         **sampler_kwargs: arguments of the named sampler.
 
     Example:
@@ -47,7 +48,6 @@ class Seq2SeqGenerator:
         *,
         start_token_id,
         stop_token_ids=None,
-        padding_id=0,
         **sampler_kwargs,
     ):
         from seqkit.tasks import seq2seq_decoder_step, seq2seq_encoder
@@ -55,7 +55,6 @@ class Seq2SeqGenerator:
         self.sampler = single_sequence_sampler("Seq2SeqGenerator", sampler, sampler_kwargs)
         self.start_token_id = int(start_token_id)
         self.stop_token_ids = stop_ids(stop_token_ids)
-        self.padding_id = int(padding_id)
         self.encoder = seq2seq_encoder(model)
         self.decoder_step = seq2seq_decoder_step(model)
         self.generate_function = tf.function(
@@ -77,7 +76,7 @@ class Seq2SeqGenerator:
 
         Returns:
             int32 NumPy array `(batch, max_length)`: the start token, the
-            decoded tokens, then `padding_id` after a stop token.
+            decoded tokens, then 0 (padding) after a stop token.
         """
         source_ids = np.asarray(source_ids, dtype=np.int32)
         if source_ids.ndim != 2 or not np.all((source_ids != 0).any(axis=1)):
@@ -85,9 +84,9 @@ class Seq2SeqGenerator:
                 "`source_ids` must be a 2D batch with at least one token per row. "
                 f"Received: source_ids with shape {source_ids.shape}"
             )
-        if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 2:
+        if isinstance(max_length, bool) or not isinstance(max_length, numbers.Integral) or max_length < 2:
             raise ValueError(f"`max_length` must be an integer of at least 2. Received: max_length={max_length!r}")
-        prompt = np.full((len(source_ids), max_length), self.padding_id, np.int32)
+        prompt = np.full((len(source_ids), max_length), PADDING_ID, np.int32)
         prompt[:, 0] = self.start_token_id
         if seed is not None:
             reseed(self.sampler, seed)
@@ -112,4 +111,4 @@ class Seq2SeqGenerator:
             mask=given,
             stop_token_ids=self.stop_token_ids,
         )
-        return pad_after_stop(tokens, given, self.stop_token_ids, self.padding_id)
+        return pad_after_stop(tokens, given, self.stop_token_ids, PADDING_ID)

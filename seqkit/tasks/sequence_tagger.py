@@ -74,8 +74,8 @@ def sequence_tagger(
       `feature_dim` is set), concatenated as they are. When they are the only
       input, all-zero steps are padding.
 
-    The concatenation goes through dropout, a `RecurrentStack` and a dense
-    layer giving per-step scores `(batch, timesteps, num_tags)`: CRF unary
+    The concatenation goes through a `RecurrentStack` (dropout on its inputs),
+    dropout and a dense layer giving per-step scores `(batch, timesteps, num_tags)`: CRF unary
     potentials for `head="crf"` (the layer named `"crf"` holds the
     transitions) or logits for `head="softmax"`. Train with
     `tagger_loss(model)`, decode with `decode_tags(model, outputs, mask)`.
@@ -89,7 +89,8 @@ def sequence_tagger(
         num_layers: int. Stacked recurrent layers.
         bidirectional: bool. Read the sequence in both directions.
         merge_mode: str. How directions are merged (`"concat"`, `"sum"`, ...).
-        dropout: float. Dropout on the recurrent inputs and outputs.
+        dropout: float. Dropout on the inputs of every recurrent layer and on
+            the last one's outputs.
         recurrent_dropout: float. Dropout on the recurrent state.
         head: str. `"crf"` or `"softmax"`.
         char_vocabulary_size: int or `None`. Character ids, padding included.
@@ -156,13 +157,13 @@ def sequence_tagger(
             name="char_encoder",
         )
     concatenate = keras.layers.Concatenate(name="step_inputs")
-    input_dropout = keras.layers.Dropout(dropout, name="input_dropout")
     recurrent = RecurrentStack(
         cell=cell,
         units=units,
         num_layers=num_layers,
         bidirectional=bidirectional,
         merge_mode=merge_mode,
+        dropout=dropout,
         recurrent_dropout=recurrent_dropout,
         return_sequences=True,
         implementation=implementation,
@@ -185,7 +186,6 @@ def sequence_tagger(
     if feature_dim is not None:
         parts.append(inputs["features"])
     x = parts[0] if len(parts) == 1 else concatenate(parts)
-    x = input_dropout(x)
     x = recurrent(x, mask=_step_mask(inputs))
     x = output_dropout(x)
     outputs = tag_scores(x)

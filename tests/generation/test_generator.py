@@ -135,3 +135,5 @@ def test_bad_arguments():
         generator.generate([[1], []], max_length=4)
     with pytest.raises(ValueError, match="`max_length` must be an integer"):
         generator.generate([[1, 2, 3]], max_length=3)
+    with pytest.raises(ValueError, match="`padding_id` must be 0"):
+        SequenceGenerator(model, padding_id=3)

@@ -111,6 +111,13 @@ def test_crf_decode_is_the_best_path_by_brute_force():
 
     assert tuple(tags[:3]) == max(np.ndindex(3, 3, 3), key=path_score)
 
+    # The same in a compiled function with unknown batch size and length.
+    @tf.function(input_signature=[tf.TensorSpec((None, None, 3), tf.float32), tf.TensorSpec((None, None), tf.bool)])
+    def decode(outputs, step_mask):
+        return decode_tags(model, outputs, step_mask)
+
+    np.testing.assert_array_equal(decode(scores, mask).numpy()[0], tags)
+
 
 @pytest.mark.parametrize("head", ["crf", "softmax"])
 def test_save_load_round_trip_with_all_inputs(head, tmp_path):

@@ -1,0 +1,248 @@
+"""A trained language-model run: score sentences, compare them, sample novel sequences, evaluate, export."""
+
+import math
+
+import numpy as np
+
+from seqkit.apps.lm import encoding, reports
+from seqkit.apps.lm.text import detokenize, read_sequences, tokenize
+from seqkit.errors import UserInputError
+from seqkit.metrics.perplexity import LN10, bits_per_token, format_probability, perplexity
+
+SCORE_BATCH_SIZE = 128
+NOVEL_ROUNDS = 10
+UNK_NOTE = (
+    "<UNK> stands for every token outside the vocabulary: an unknown token is scored as the <UNK> token, "
+    "whose probability is the mass of all rare tokens together, not of that particular one."
+)
+
+
+class LanguageModel:
+    """Scores and samples token sequences with a trained run directory's model.
+
+    Args:
+        run: a `seqkit.export.run_directory.RunDirectory` written by `fit`.
+        model: the trained Keras model, if already in memory (otherwise `model.keras` is loaded).
+        vocabulary: the run's `Vocabulary`, if already in memory.
+    """
+
+    def __init__(self, run, model=None, vocabulary=None):
+        import tensorflow as tf
+
+        from seqkit.data.vocabulary import Vocabulary
+        from seqkit.generation import score
+
+        self.run = run
+        self.config = run.read_config(app="lm")
+        self.level = self.config["level"]
+        self.vocabulary = vocabulary or Vocabulary.load(run.file(encoding.VOCABULARY_FILE))
+        self.model = model or run.load_model()
+        self._generators = {}
+
+        @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32)])
+        def score_ids(sequences):
+            return score(self.model, sequences)
+
+        self._score_ids = score_ids
+
+    # === Scoring ===
+
+    def score_token_lists(self, token_lists):
+        """Per-token natural-log probabilities of each token list followed by `<EOS>` (a list of arrays)."""
+        encoded = [encoding.encode(self.vocabulary, tokens) for tokens in token_lists]
+        order = sorted(range(len(encoded)), key=lambda i: -len(encoded[i]))
+        results = [None] * len(encoded)
+        for begin in range(0, len(order), SCORE_BATCH_SIZE):
+            chunk = order[begin : begin + SCORE_BATCH_SIZE]
+            batch = np.zeros((len(chunk), len(encoded[chunk[0]])), dtype=np.int32)
+            for row, i in enumerate(chunk):
+                batch[row, : len(encoded[i])] = encoded[i]
+            log_probs = self._score_ids(batch)["token_log_probs"].numpy()
+            for row, i in enumerate(chunk):
+                results[i] = log_probs[row, : len(encoded[i]) - 1].astype(np.float64)
+        return results
+
+    def predict(self, texts):
+        """Score raw sentences (one sequence each): total and per-token log-probabilities, P, perplexity.
+
+        Returns:
+            One dict per text: `text`, `tokens` (`{token, log_prob, unknown}`, `<EOS>` last),
+            `log_probability` (natural log), `log10_probability`, `probability` (scientific notation, as a
+            string, since it may be below the smallest float), `perplexity`, `num_tokens` and `unknown`
+            (the tokens scored as `<UNK>`).
+        """
+        token_lists = [tokenize(text, self.level) for text in texts]
+        results = []
+        for text, tokens, log_probs in zip(texts, token_lists, self.score_token_lists(token_lists)):
+            unknown = [token not in self.vocabulary for token in tokens] + [False]
+            total = float(log_probs.sum())
+            results.append(
+                {
+                    "text": text,
+                    "tokens": [
+                        {"token": token, "log_prob": round(float(value), 6), "unknown": flag}
+                        for token, value, flag in zip(tokens + ["<EOS>"], log_probs, unknown)
+                    ],
+                    "log_probability": round(total, 6),
+                    "log10_probability": round(total / LN10, 6),
+                    "probability": format_probability(total),
+                    "perplexity": round(perplexity(total, len(log_probs)), 6),
+                    "num_tokens": len(log_probs),
+                    "unknown": [token for token, flag in zip(tokens, unknown) if flag],
+                }
+            )
+        return results
+
+    def compare(self, texts):
+        """Rank sentences by probability (most likely first); each result as `predict` plus `rank` and
+        `times_less_likely` than the best."""
+        results = sorted(self.predict(texts), key=lambda r: -r["log_probability"])
+        best = results[0]["log_probability"] if results else 0.0
+        for rank, result in enumerate(results, start=1):
+            result["rank"] = rank
+            gap = best - result["log_probability"]
+            result["times_less_likely"] = float(f"{math.exp(gap):.4g}") if gap < 700 else math.inf
+        return results
+
+    format_prediction = staticmethod(lambda result: reports.format_score(result, UNK_NOTE))
+    format_comparison = staticmethod(reports.format_comparison)
+
+    # === Sampling ===
+
+    def _generator(self, temperature, top_k, top_p):
+        from seqkit.generation import SequenceGenerator
+
+        if temperature == 0:
+            sampler, arguments = "greedy", {}
+        elif top_p is not None:
+            sampler, arguments = "top_p", {"p": top_p, "k": top_k, "temperature": temperature}
+        elif top_k is not None:
+            sampler, arguments = "top_k", {"k": top_k, "temperature": temperature}
+        else:
+            sampler, arguments = "random", {"temperature": temperature}
+        key = (sampler, tuple(sorted(arguments.items())))
+        if key not in self._generators:
+            self._generators[key] = SequenceGenerator(
+                self.model, sampler, stop_token_ids=[self.vocabulary.eos_id], padding_id=0, **arguments
+            )
+        return self._generators[key]
+
+    def sample(self, num=10, *, prefix="", max_length=50, temperature=1.0, top_k=None, top_p=None, seed=None, novel=False):
+        """Sample sequences from nothing or from a prefix, stopping at `<EOS>`.
+
+        Args:
+            num: int, how many sequences.
+            prefix: text the sequences start with (tokenised at the run's level).
+            max_length: int, the longest sequence in tokens (characters or words), prefix included.
+            temperature: float, divides the logits; 0 means greedy (always the most likely token).
+            top_k: int, sample among the `k` most likely tokens only.
+            top_p: float in (0, 1], sample among the most likely tokens whose probabilities sum to `p`.
+            seed: int, the same seed gives the same samples.
+            novel: keep only sequences that do not appear verbatim in the training data (sampling again,
+                up to 10 rounds, until `num` are found).
+
+        Returns:
+            Up to `num` dicts: `text`, `tokens`, `complete` (whether `<EOS>` ended it before `max_length`).
+        """
+        _check_sampling(num, max_length, temperature, top_k, top_p)
+        prefix_tokens = tokenize(prefix, self.level) if prefix else []
+        if len(prefix_tokens) >= max_length:
+            raise UserInputError(
+                f"the prefix has {len(prefix_tokens)} tokens; --max-length ({max_length}) must be larger"
+            )
+        generator = self._generator(temperature, top_k, top_p)
+        primer = encoding.encode(self.vocabulary, prefix_tokens)[:-1]
+        seen = encoding.read_fingerprints(self.run.file(encoding.FINGERPRINTS_FILE)) if novel else set()
+        samples = []
+        for round_index in range(NOVEL_ROUNDS if novel else 1):
+            batch = num if not novel else max(2 * num, 16)
+            round_seed = None if seed is None else seed + round_index
+            rows = generator.generate([primer] * batch, 1 + max_length, seed=round_seed)
+            for row in rows:
+                sample = self._decode_sample(row)
+                if novel and encoding.fingerprint(sample["tokens"]) in seen:
+                    continue
+                samples.append(sample)
+            if len(samples) >= num:
+                break
+        return samples[:num]
+
+    def _decode_sample(self, row):
+        ids = [int(i) for i in row[1:]]
+        complete = self.vocabulary.eos_id in ids
+        ids = ids[: ids.index(self.vocabulary.eos_id)] if complete else ids
+        tokens = self.vocabulary.decode([i for i in ids if i != 0])
+        return {"text": detokenize(tokens, self.level), "tokens": tokens, "complete": complete}
+
+    format_samples = staticmethod(reports.format_samples)
+
+    # === Evaluation ===
+
+    def evaluate(self, path):
+        """Perplexity and bits per character (or word) of a text file read at the run's level."""
+        return self.evaluate_sequences(read_sequences(path, self.level))
+
+    def evaluate_sequences(self, sequences):
+        """Metrics over token sequences: every token and each sequence's `<EOS>` is predicted and counted."""
+        log_probs = self.score_token_lists(sequences)
+        total = float(sum(values.sum() for values in log_probs))
+        count = int(sum(len(values) for values in log_probs))
+        words = sum(len(s) for s in sequences)
+        unknown = sum(token not in self.vocabulary for s in sequences for token in s)
+        bits = bits_per_token(total, count)
+        return {
+            "level": self.level,
+            "sequences": len(sequences),
+            "tokens": count,
+            "log_probability": round(total, 4),
+            "perplexity": round(perplexity(total, count), 4),
+            "bits_per_token": round(bits, 4),
+            f"bits_per_{'char' if self.level == 'char' else 'word'}": round(bits, 4),
+            "unknown_rate": round(unknown / words, 6) if words else 0.0,
+        }
+
+    format_evaluation = staticmethod(reports.format_evaluation)
+
+    # === Export ===
+
+    def export(self, export_root, version=None, temperature=1.0):
+        """Write `<export_root>/lm/<version>/`: `serving_default` scores sentences, `sample` generates text."""
+        from seqkit.apps.lm.text import tf_detokenize, tf_tokenize
+        from seqkit.export.language_model_serving import build_language_model_serving_module
+        from seqkit.export.saved_model import export_saved_model, portable_recurrent_kernels
+
+        level = self.level
+        with portable_recurrent_kernels(self.model):
+            module = build_language_model_serving_module(
+                self.model,
+                self.vocabulary,
+                tokenize=lambda texts: tf_tokenize(texts, level),
+                detokenize=lambda tokens: tf_detokenize(tokens, level),
+                temperature=temperature,
+            )
+            return export_saved_model(
+                module,
+                export_root=export_root,
+                app="lm",
+                version=version,
+                signatures={
+                    "serving_default": module.score.get_concrete_function(),
+                    "sample": module.sample.get_concrete_function(),
+                },
+                metadata={"level": level, "sample_temperature": temperature, "vocabulary_size": len(self.vocabulary)},
+            )
+
+
+def _check_sampling(num, max_length, temperature, top_k, top_p):
+    def positive_int(name, value):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise UserInputError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+
+    positive_int("num", num)
+    positive_int("max_length", max_length)
+    if top_k is not None:
+        positive_int("top_k", top_k)
+    if not (isinstance(temperature, (int, float)) and temperature >= 0):
+        raise UserInputError(f"`temperature` must be a number >= 0. Received: temperature={temperature!r}")
+    if top_p is not None and not 0 < top_p <= 1:
+        raise UserInputError(f"`top_p` must be in (0, 1]. Received: top_p={top_p!r}")

@@ -1,0 +1,140 @@
+"""Text ⇄ token sequences at character or word level, in Python and in plain TensorFlow ops.
+
+- `char`: one sequence per non-blank line of a file (leading and trailing spaces removed); each Unicode code
+  point is a token (spaces inside the line included).
+- `word`: running text; paragraphs (separated by blank lines) are split into sentences after `.`, `!` and `?`,
+  and words and punctuation are split apart by `seqkit.data.word_splitting` (the same rules as the serving
+  graph). A sentence needs at least one token with a letter or digit.
+
+`<EOS>` is not part of the token lists here: the vectorizer appends it.
+
+Example:
+
+>>> tokenize("  Aldra ", "char")
+['A', 'l', 'd', 'r', 'a']
+>>> tokenize("Hear me speak, citizens!", "word")
+['Hear', 'me', 'speak', ',', 'citizens', '!']
+>>> detokenize(['Hear', 'me', 'speak', ',', 'citizens', '!'], "word")
+'Hear me speak, citizens!'
+"""
+
+import re
+
+from seqkit.errors import UserInputError
+
+LEVELS = ("char", "word")
+SENTENCE_END = frozenset({".", "!", "?"})
+# Longer word-level sentences (text without full stops) are cut into pieces of this many tokens.
+MAX_SENTENCE_TOKENS = 200
+# Joining word tokens with spaces, then these rewrites (valid in Python `re` and RE2, used by the export).
+DETOKENIZE_RULES = (
+    (r" ([.,;:!?)\]}]|'s|'re|'ve|'ll|'d|'m|n't)( |$)", r"\1\2"),
+    (r"(^| )([(\[{$]) ", r"\1\2"),
+)
+_WORD_CHARACTER = re.compile(r"\w")
+
+
+def check_level(level):
+    if level not in LEVELS:
+        raise UserInputError(f"`level` must be one of {', '.join(LEVELS)}. Received: level={level!r}")
+    return level
+
+
+def tokenize(text, level):
+    """Tokens of one sequence (a name, a sentence) at `level`."""
+    check_level(level)
+    if level == "char":
+        return list(text.strip())
+    from seqkit.data.word_splitting import split_words
+
+    return split_words(text)
+
+
+def detokenize(tokens, level):
+    """Text of a token list: characters joined, or words joined by spaces with punctuation attached."""
+    if level == "char":
+        return "".join(tokens)
+    text = " ".join(tokens)
+    for pattern, replacement in DETOKENIZE_RULES:
+        # Applied twice so that adjacent matches ("word . ,") all join, as `regex_replace` does in one pass.
+        text = re.sub(pattern, replacement, re.sub(pattern, replacement, text))
+    return text
+
+
+def sequence_key(tokens):
+    """A string identifying a token sequence exactly (tokens never contain line breaks)."""
+    return "\n".join(tokens)
+
+
+def split_sentences(lines):
+    """Word-level sentences of running text given as lines (blank lines end paragraphs)."""
+    from seqkit.data.word_splitting import split_words
+
+    sentences = []
+    current = []
+
+    def close():
+        while current:
+            piece = current[:MAX_SENTENCE_TOKENS]
+            del current[:MAX_SENTENCE_TOKENS]
+            if any(_WORD_CHARACTER.search(token) for token in piece):
+                sentences.append(piece)
+
+    for line in lines:
+        if not line.strip():
+            close()
+            continue
+        for word in split_words(line):
+            current.append(word)
+            if word in SENTENCE_END:
+                close()
+    close()
+    return sentences
+
+
+def read_sequences(path, level):
+    """Token sequences of a UTF-8 text file at `level`.
+
+    Raises:
+        seqkit.errors.UserInputError: the file is missing, empty, binary or not UTF-8, or has no sequence at
+            this level (no non-blank line; no sentence with a word).
+    """
+    from seqkit.data.text_files import read_text_lines
+
+    check_level(level)
+    lines = read_text_lines(path)
+    if level == "char":
+        sequences = [list(line.strip()) for line in lines if line.strip()]
+    else:
+        sequences = split_sentences(lines)
+    if not sequences:
+        what = "non-blank line" if level == "char" else "sentence with a word (letters or digits)"
+        raise UserInputError(f"no {what} to read at --level {level}", path=path)
+    return sequences
+
+
+# === The same, in plain TensorFlow ops (for SavedModel signatures) ===
+
+
+def tf_tokenize(texts, level):
+    """A ragged `(batch, None)` string tensor of the tokens of each string in the 1-D tensor `texts`."""
+    import tensorflow as tf
+
+    if level == "char":
+        return tf.strings.unicode_split(tf.strings.strip(texts), "UTF-8")
+    from seqkit.data.word_splitting import tf_split_words
+
+    return tf_split_words(texts)
+
+
+def tf_detokenize(tokens, level):
+    """A `(batch,)` string tensor joining a ragged or dense (`""`-padded) `(batch, None)` token tensor."""
+    import tensorflow as tf
+
+    if level == "char":
+        return tf.strings.reduce_join(tokens, axis=-1)
+    text = tf.strings.strip(tf.strings.regex_replace(tf.strings.reduce_join(tokens, axis=-1, separator=" "), " +", " "))
+    for pattern, replacement in DETOKENIZE_RULES:
+        for _ in range(2):
+            text = tf.strings.regex_replace(text, pattern, replacement)
+    return text

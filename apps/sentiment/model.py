@@ -1,0 +1,148 @@
+"""A trained sentiment run: rate raw texts, evaluate on labelled data, export for TF Serving."""
+
+import numpy as np
+
+from seqkit.apps.sentiment import data_sources
+from seqkit.apps.sentiment.training import LABELS_FILE
+
+PREDICT_BATCH_SIZE = 128
+STARS = "★"
+
+
+class SentimentModel:
+    """Rates raw texts with a trained run directory's model.
+
+    Args:
+        run: a `seqkit.export.run_directory.RunDirectory` written by `fit`.
+        model: the trained Keras model, if already in memory (otherwise `model.keras` is loaded).
+        encoder: the run's `WordIdEncoder`, if already in memory.
+        labels: the run's `LabelSet`, if already in memory.
+    """
+
+    def __init__(self, run, model=None, encoder=None, labels=None):
+        import tensorflow as tf
+
+        import seqkit.layers  # noqa: F401 (registers the layers that `model.keras` names)
+        from seqkit.data.text_classification import LabelSet
+        from seqkit.data.word_ids import WordIdEncoder
+        from seqkit.tasks import class_probabilities
+
+        self.run = run
+        self.config = run.read_config(app="sentiment")
+        self.encoder = encoder or WordIdEncoder.load(run.path, self.config["encoder"])
+        self.labels = labels or LabelSet.load(run.file(LABELS_FILE))
+        self.model = model or run.load_model()
+        self._class_probabilities = class_probabilities
+
+        @tf.function(reduce_retracing=True)
+        def probabilities(token_ids):
+            return class_probabilities(self.model, self.model({"token_ids": token_ids}, training=False))
+
+        self._probabilities = probabilities
+
+    # === Prediction ===
+
+    def probabilities(self, texts):
+        """Class probabilities `(len(texts), num_classes)` (batched, longest-first to limit padding)."""
+        encoded = [self.encoder.encode(text) for text in texts]
+        order = sorted(range(len(encoded)), key=lambda i: -len(encoded[i]))
+        result = np.zeros((len(encoded), len(self.labels)), dtype=np.float32)
+        for begin in range(0, len(order), PREDICT_BATCH_SIZE):
+            chunk = order[begin : begin + PREDICT_BATCH_SIZE]
+            batch = np.zeros((len(chunk), len(encoded[chunk[0]])), dtype=np.int32)
+            for row, i in enumerate(chunk):
+                batch[row, : len(encoded[i])] = encoded[i]
+            result[chunk] = np.asarray(self._probabilities(batch))
+        return result
+
+    def predict(self, texts):
+        """Rate raw texts.
+
+        Returns:
+            One dict per text: `text`, `rating` (the most probable label) and `probabilities`
+            (`{label: probability}` for every label, in label order).
+        """
+        texts = list(texts)
+        if not texts:
+            return []
+        scores = self.probabilities(texts)
+        return [
+            {
+                "text": text,
+                "rating": self.labels.labels[int(np.argmax(row))],
+                "probabilities": {label: round(float(p), 6) for label, p in zip(self.labels.labels, row)},
+            }
+            for text, row in zip(texts, scores)
+        ]
+
+    def format_prediction(self, result):
+        rating = result["rating"]
+        shown = f"{STARS * int(rating)} {rating}" if self.labels.numeric and 0 < int(rating) <= 10 else rating
+        spread = "  ".join(f"{label}: {p:.2f}" for label, p in result["probabilities"].items())
+        return f"{shown}  (p={result['probabilities'][rating]:.2f}; {spread})  {result['text']}"
+
+    # === Evaluation ===
+
+    def evaluate(self, path, text_column=None, label_column=None, skip_bad_rows=False, confusion_png=None):
+        """Accuracy, macro-F1, MAE, off-by-one accuracy, per-class scores and confusion on labelled data.
+
+        Args:
+            path: a table file or a folder of label sub-folders.
+            text_column, label_column: column names of tables (default `text`/`label`, or common names).
+            skip_bad_rows: leave out (and count) bad rows, labels outside the model's included.
+            confusion_png: also draw the confusion matrix into this PNG file.
+        """
+        data = data_sources.read_examples(
+            path,
+            text_column=text_column or "text",
+            label_column=label_column or "label",
+            skip_bad_rows=bool(skip_bad_rows),
+        )
+        data = data.with_labels_in(self.labels, skip_bad_rows=skip_bad_rows)
+        if not data.texts:
+            from seqkit.errors import UserInputError
+
+            raise UserInputError("no row has one of the model's labels", path=path)
+        return self.evaluate_texts(data, confusion_png=confusion_png)
+
+    def evaluate_texts(self, data, confusion_png=None):
+        """Scores on a `LabelledTexts` whose labels are all in the model's label set."""
+        from seqkit.metrics.classification_report import plot_confusion_matrix
+        from seqkit.metrics.ordinal import ordinal_scores
+
+        predicted = np.argmax(self.probabilities(data.texts), axis=-1)
+        scores = ordinal_scores(
+            self.labels.encode(data.labels), predicted, labels=self.labels.labels, values=self.labels.values
+        )
+        scores["skipped_rows"] = data.skipped
+        if confusion_png is not None:
+            plot_confusion_matrix(scores, confusion_png)
+            scores["confusion_png"] = str(confusion_png)
+        return scores
+
+    @staticmethod
+    def format_evaluation(metrics):
+        from seqkit.metrics.classification_report import format_classification_report
+
+        return format_classification_report(metrics)
+
+    # === Export ===
+
+    def export(self, export_root, version=None):
+        """Write `<export_root>/sentiment/<version>/` with a `serving_default` taking raw review strings."""
+        from seqkit.export.saved_model import export_saved_model, portable_recurrent_kernels
+        from seqkit.export.text_classifier_serving import build_text_classifier_serving_module
+
+        with portable_recurrent_kernels(self.model):
+            module = build_text_classifier_serving_module(
+                self.model, self.encoder, self.labels.labels, self._class_probabilities, label_output="rating"
+            )
+            signature = module.serve.get_concrete_function()
+            return export_saved_model(
+                module,
+                export_root=export_root,
+                app="sentiment",
+                version=version,
+                signatures={"serving_default": signature},
+                metadata={"labels": self.labels.labels, "encoder": self.encoder.settings()},
+            )

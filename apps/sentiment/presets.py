@@ -1,0 +1,51 @@
+"""Named settings of the sentiment application: plain dicts of builder, data and training arguments.
+
+`model` holds `seqkit.tasks.sequence_classifier` arguments; `data` the text encoding (`max_vocabulary`,
+`min_count`, `lowercase`, `max_length` in words) and `class_weights` (`"none"` or `"balanced"`);
+`training` the `TrainingConfig` fields.
+"""
+
+PRESETS = {
+    # BiLSTM over learned word embeddings, max-pooled over time, softmax over the ratings.
+    "default": {
+        "model": {
+            "embedding_dim": 128,
+            "cell": "lstm",
+            "units": 128,
+            "num_layers": 1,
+            "bidirectional": True,
+            "dropout": 0.5,
+            "pooling": "max",
+            "head": "softmax",
+        },
+        "data": {
+            "max_vocabulary": 10_000,
+            "min_count": 1,
+            "lowercase": True,
+            "max_length": 256,
+            "class_weights": "none",
+        },
+        "training": {"epochs": 8, "batch_size": 32, "learning_rate": 0.001, "early_stopping_patience": 2},
+    },
+    # A small, fast model for smoke runs and tests.
+    "tiny": {
+        "model": {
+            "embedding_dim": 16,
+            "cell": "gru",
+            "units": 16,
+            "num_layers": 1,
+            "bidirectional": True,
+            "dropout": 0.0,
+            "pooling": "mean",
+            "head": "softmax",
+        },
+        "data": {
+            "max_vocabulary": 2_000,
+            "min_count": 1,
+            "lowercase": True,
+            "max_length": 64,
+            "class_weights": "none",
+        },
+        "training": {"epochs": 3, "batch_size": 16, "learning_rate": 0.01, "early_stopping_patience": None},
+    },
+}

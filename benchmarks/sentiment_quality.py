@@ -1,0 +1,127 @@
+"""Sentiment quality: `seqkit sentiment fit` defaults against TF-IDF logistic regression, in the same run.
+
+For every data set given as `NAME=TRAIN,VALID` (tables with a text column and a `stars`/`label` column):
+
+1. Baseline: TF-IDF of word 1-2-grams (lowercased) + multinomial logistic regression (scikit-learn, used by
+   this benchmark only; it is not a seqkit dependency), trained on TRAIN.
+2. `seqkit.apps.sentiment.fit` with the default preset (plus any `--variant`), trained on TRAIN with TRAIN's
+   held-out tenth ignored: VALID is the validation file.
+
+Both are scored on VALID with `seqkit.metrics.ordinal.ordinal_scores` (accuracy, macro-F1, MAE in stars,
+off-by-one) and the wall-clock training time is printed, with the number of CPU cores TensorFlow could use.
+
+Usage:
+    python benchmarks/sentiment_quality.py \\
+        sst5=../shared/data/sentiment/sst5/train.csv,../shared/data/sentiment/sst5/valid.csv \\
+        alexa=../shared/data/sentiment/alexa/train.csv,../shared/data/sentiment/alexa/valid.csv \\
+        --variant head=ordinal --variant class_weights=balanced
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import tempfile
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def tfidf_baseline(train, valid, label_set):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from seqkit.metrics.ordinal import ordinal_scores
+
+    start = time.perf_counter()
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), lowercase=True, sublinear_tf=True, min_df=1)
+    features = vectorizer.fit_transform(train.texts)
+    classifier = LogisticRegression(max_iter=2000, C=2.0)
+    classifier.fit(features, label_set.encode(train.labels))
+    predicted = classifier.predict(vectorizer.transform(valid.texts))
+    seconds = time.perf_counter() - start
+    scores = ordinal_scores(label_set.encode(valid.labels), predicted, label_set.labels, label_set.values)
+    return scores, seconds
+
+
+def run_seqkit(train_path, valid_path, out, variant, epochs, seed):
+    from seqkit.apps import sentiment
+
+    overrides = {"seed": seed, "verbose": 2}
+    if epochs:
+        overrides["epochs"] = epochs
+    start = time.perf_counter()
+    result = sentiment.fit(data=train_path, valid=valid_path, out=out, training_overrides=overrides, **variant)
+    return result.metrics, time.perf_counter() - start
+
+
+def parse_variant(text):
+    settings = {}
+    for part in text.split(","):
+        key, _, value = part.partition("=")
+        settings[key.strip()] = value.strip()
+    return settings
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("datasets", nargs="+", help="NAME=TRAIN,VALID")
+    parser.add_argument("--variant", action="append", default=[], help="extra fit settings, e.g. head=ordinal")
+    parser.add_argument("--epochs", type=int, default=None, help="override the preset's epochs (time-boxing)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", default=None, help="folder for run directories (default: a temporary one)")
+    parser.add_argument("--json", dest="json_path", help="also write all results to this JSON file")
+    args = parser.parse_args()
+
+    import tensorflow as tf
+
+    from seqkit.apps.sentiment.data_sources import read_examples
+    from seqkit.data.text_classification import LabelSet
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"TensorFlow {tf.__version__}; CPU cores available: {cores}; GPUs: {len(tf.config.list_physical_devices('GPU'))}")
+    root = pathlib.Path(args.out or tempfile.mkdtemp(prefix="sentiment-bench-"))
+    results = {}
+    for spec in args.datasets:
+        name, _, paths = spec.partition("=")
+        train_path, valid_path = paths.split(",")
+        train, valid = read_examples(train_path), read_examples(valid_path)
+        label_set = LabelSet.detect(train.labels)
+        rows = {}
+        rows["tfidf_logreg"] = tfidf_baseline(train, valid, label_set)
+        for variant_text in [""] + args.variant:
+            variant = parse_variant(variant_text) if variant_text else {}
+            label = "seqkit default" + (f" + {variant_text}" if variant_text else "")
+            out = root / name / (variant_text.replace("=", "-").replace(",", "_") or "default")
+            rows[label] = run_seqkit(train_path, valid_path, out, variant, args.epochs, args.seed)
+            print(f"[{name}] {label}: {json.dumps({k: rows[label][0][k] for k in ('accuracy', 'macro_f1', 'mae')})}")
+        results[name] = {
+            label: {
+                "accuracy": scores["accuracy"],
+                "macro_f1": scores["macro_f1"],
+                "mae": scores["mae"],
+                "off_by_one": scores["off_by_one"],
+                "train_seconds": seconds,
+            }
+            for label, (scores, seconds) in rows.items()
+        }
+        print(f"\n== {name}: train {len(train)}, valid {len(valid)} texts ==")
+        print(f"{'model':<44} {'accuracy':>8} {'macro-F1':>8} {'MAE':>6} {'off-by-1':>8} {'train s':>8}")
+        base = results[name]["tfidf_logreg"]
+        for label, row in results[name].items():
+            print(
+                f"{label:<44} {row['accuracy']:8.4f} {row['macro_f1']:8.4f} {row['mae']:6.3f} "
+                f"{row['off_by_one']:8.4f} {row['train_seconds']:8.1f}"
+            )
+        for label, row in results[name].items():
+            if label != "tfidf_logreg":
+                print(
+                    f"  {label}: macro-F1 {row['macro_f1'] - base['macro_f1']:+.4f}, "
+                    f"MAE {row['mae'] - base['mae']:+.3f} vs TF-IDF"
+                )
+    if args.json_path:
+        pathlib.Path(args.json_path).write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

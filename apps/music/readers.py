@@ -86,15 +86,21 @@ def _musicxml_events(path):
 
 
 def read_file(path, steps_per_quarter=4):
-    """The quantized notes of one MIDI or MusicXML file (raises on unreadable files)."""
+    """The quantized notes of one MIDI or MusicXML file.
+
+    Raises:
+        UserInputError: the file type is unknown or the file cannot be parsed.
+    """
     path = pathlib.Path(path)
     suffix = path.suffix.lower()
-    if suffix in MIDI_SUFFIXES:
-        events = _midi_events(path)
-    elif suffix in MUSICXML_SUFFIXES:
-        events = _musicxml_events(path)
-    else:
+    if suffix not in SUFFIXES:
         raise UserInputError(f"unknown file type {suffix!r}; expected one of {', '.join(SUFFIXES)}", path=path)
+    try:
+        events = _midi_events(path) if suffix in MIDI_SUFFIXES else _musicxml_events(path)
+    except Exception as error:  # noqa: BLE001 - any parser failure means a corrupt file, reported by name.
+        lines = str(error).strip().splitlines()
+        reason = lines[0][:200] if lines else "no details"
+        raise UserInputError(f"unreadable file ({type(error).__name__}: {reason})", path=path) from None
     return quantize(events, steps_per_quarter)
 
 
@@ -102,9 +108,8 @@ def _read_one(path, steps_per_quarter):
     """`(path, notes, None)` or `(path, None, reason)`: never raises for a bad file."""
     try:
         notes = read_file(path, steps_per_quarter)
-    except Exception as error:  # noqa: BLE001 - every parser failure means "corrupt file", reported by name.
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        return str(path), None, f"unreadable ({type(error).__name__}: {reason[:200]})"
+    except UserInputError as error:
+        return str(path), None, error.problem
     if not notes:
         return str(path), None, "no notes"
     return str(path), notes, None

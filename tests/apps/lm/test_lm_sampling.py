@@ -1,0 +1,60 @@
+"""Sampling: seeds, greedy decoding, prefixes, <EOS>, --max-length and --novel, on the hand-set bigram model."""
+
+import collections
+
+import pytest
+
+from seqkit.apps import lm
+from seqkit.errors import UserInputError
+
+
+@pytest.fixture(scope="module")
+def bigram(bigram_run):
+    return lm.load(bigram_run)
+
+
+def test_greedy_sampling_follows_the_most_likely_tokens(bigram):
+    # <BOS> → a (0.5), a → b (0.6), b → <EOS> (0.9)
+    assert bigram.sample(2, temperature=0) == [{"text": "ab", "tokens": ["a", "b"], "complete": True}] * 2
+    assert bigram.sample(1, temperature=0, prefix="b")[0]["text"] == "b"
+    assert bigram.sample(1, temperature=0, prefix="aa")[0]["text"] == "aab"
+
+
+def test_the_same_seed_gives_the_same_samples_and_frequencies_follow_the_model(bigram):
+    first = bigram.sample(200, seed=7)
+    assert bigram.sample(200, seed=7) == first
+    assert bigram.sample(200, seed=8) != first
+    counts = collections.Counter(sample["text"] for sample in first)
+    # P(ab) = 0.27, P(b) = 0.225, P(a) = 0.15: frequencies within a loose band of 200 draws.
+    assert 0.15 < counts["ab"] / 200 < 0.40
+    assert 0.12 < counts["b"] / 200 < 0.34
+    assert all(set(text) <= {"a", "b"} for text in counts)
+
+
+def test_max_length_cuts_sequences_that_have_not_ended(bigram):
+    samples = bigram.sample(50, seed=1, max_length=2, prefix="a", top_k=2)
+    assert all(len(s["tokens"]) <= 2 for s in samples)
+    assert {s["complete"] for s in samples} == {True, False}
+    assert all(s["text"] == "a" for s in samples if s["complete"])  # only "a<EOS>" ends within 2 tokens
+
+
+def test_novel_leaves_out_training_sequences(bigram):
+    # The training data holds "ab" and "a": greedy sampling can only produce "ab", so nothing is novel.
+    assert bigram.sample(3, temperature=0, novel=True) == []
+    samples = bigram.sample(20, seed=3, novel=True)
+    assert len(samples) == 20
+    assert not {s["text"] for s in samples} & {"ab", "a"}
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        ({"prefix": "abab", "max_length": 4}, "the prefix has 4 tokens; --max-length"),
+        ({"num": 0}, "`num` must be a positive integer"),
+        ({"temperature": -1.0}, "`temperature` must be a number >= 0"),
+        ({"top_p": 1.5}, r"`top_p` must be in \(0, 1\]"),
+    ],
+)
+def test_bad_sampling_arguments_are_user_errors(bigram, arguments, message):
+    with pytest.raises(UserInputError, match=message):
+        bigram.sample(**arguments)

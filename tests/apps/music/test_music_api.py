@@ -1,0 +1,39 @@
+"""The Python API: `fit` on a folder, `load`, `generate`, `write`, and `--help` staying light."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from seqkit.apps import music
+from seqkit.errors import UserInputError
+
+
+def test_fit_on_a_folder_with_the_polyphonic_encoding(music_folder, tmp_path):
+    run = music.fit(data=music_folder, valid=music_folder / "tune.mid", out=tmp_path / "run", preset="tiny",
+                    encoding="polyphonic", transpose="all", training_overrides={"epochs": 1, "seed": 0, "verbose": 0})
+    assert run.data["train_pieces"] == 3 and run.data["valid_pieces"] == 1
+    assert [path for path, _ in run.skipped] == [str(music_folder / "corrupt.mid"), str(music_folder / "empty.mid")]
+    # Each of the 3 training pieces (range 48..69 at most) fits every shift -6..5: 12 sequences each.
+    assert run.data["train_sequences"] == 36
+    assert "2 file(s) skipped" in run.summary()
+    composer = music.load(run.run_dir)
+    assert composer.vectorizer.codec.name == "polyphonic"
+    pieces = composer.generate(num_samples=2, length=20, seed=1)
+    assert len(pieces) == 2 and all(len(p.token_ids) == 20 for p in pieces)
+    paths = composer.write(pieces, tmp_path / "out.mid", piano_roll=False)
+    assert [p.name for p in paths] == ["out-1.mid", "out-2.mid"]
+
+
+def test_bad_settings_fail_before_reading(tmp_path):
+    with pytest.raises(UserInputError, match="`steps_per_quarter` must be an integer between 1 and 96"):
+        music.fit(out=tmp_path / "run", preset="tiny", steps_per_quarter=200)
+    with pytest.raises(UserInputError, match="unknown preset 'huge'"):
+        music.fit(out=tmp_path / "run", preset="huge")
+
+
+def test_music_help_imports_no_tensorflow():
+    code = "import sys; from seqkit.cli.main import cli; import seqkit.apps.music.cli; print('tensorflow' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "False", result.stderr[-1000:]

@@ -1,0 +1,99 @@
+import json
+
+import numpy as np
+import pytest
+
+from seqkit.apps import sentiment
+from seqkit.errors import UserInputError
+
+QUICK = {"epochs": 1, "seed": 0, "verbose": 0}
+
+
+def test_ordinal_head_with_balanced_class_weights_trains_and_gives_probabilities(tmp_path, review_writer):
+    train = tmp_path / "train.csv"
+    with open(train, "w", encoding="utf-8") as handle:
+        handle.write("text,rating\n")
+        for i in range(30):  # skewed: 24 five-star reviews, 6 one-star ones
+            handle.write("The phone is awful, really terrible!,1\n" if i % 5 == 0 else "The film is superb!,5\n")
+    result = sentiment.fit(
+        data=train, valid=train, out=tmp_path / "run", preset="tiny", head="ordinal", class_weights="balanced",
+        training_overrides=QUICK,
+    )
+    config = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert config["builder"]["head"] == "ordinal"
+    # Ratings 1 and 5 only, yet the label set is the full 1-5 scale; weights n / (K * count) for seen classes.
+    assert config["labels"] == ["1", "2", "3", "4", "5"]
+    assert config["data"]["class_weights"] == pytest.approx({"1": 2.5, "2": 0.0, "3": 0.0, "4": 0.0, "5": 0.625})
+    rater = sentiment.load(tmp_path / "run")
+    assert rater.model.get_layer("cumulative_logits").num_classes == 5
+    probabilities = rater.probabilities(["The film is superb!", "unknown words only"])
+    assert probabilities.shape == (2, 5)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
+    assert result.metrics["count"] == 30
+
+
+def test_binary_word_labels_from_imdb_folders_via_dataset_download(tmp_path, monkeypatch):
+    root = tmp_path / "aclImdb"
+    for split in ("train", "test"):
+        for label, text in (("pos", "Loved it.<br /><br />Great film!"), ("neg", "Boring and dull.")):
+            (root / split / label).mkdir(parents=True)
+            for i in range(6):
+                (root / split / label / f"{i}_8.txt").write_text(f"{text} {i}", encoding="utf-8")
+        (root / split / "unsup").mkdir()
+        (root / split / "unsup" / "0_0.txt").write_text("no label", encoding="utf-8")
+    calls = []
+
+    def dataset_files(name):
+        calls.append(name)
+        return {"train": root / "train", "test": root / "test"}
+
+    monkeypatch.setattr("seqkit.data.downloads.dataset_files", dataset_files)
+    result = sentiment.fit(dataset="imdb", out=tmp_path / "run", preset="tiny", training_overrides=QUICK)
+    assert calls == ["imdb"]
+    assert (tmp_path / "run" / "labels.txt").read_text().split() == ["neg", "pos"]
+    assert result.data["train_texts"] + result.data["valid_texts"] == 12
+    assert result.data["test"].endswith("test")
+    words = (tmp_path / "run" / "words.txt").read_text().split()
+    assert "<br" not in " ".join(words) and "loved" in words
+    prediction = sentiment.load(tmp_path / "run").predict(["Great film"])[0]
+    assert set(prediction["probabilities"]) == {"neg", "pos"}
+
+
+def test_explicit_labels_make_other_rows_bad_rows(tmp_path):
+    train = tmp_path / "train.jsonl"
+    rows = [{"text": "good film", "label": "positive"}, {"text": "bad film", "label": "negative"}] * 3
+    rows.append({"text": "who knows", "label": "unsure"})
+    train.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    with pytest.raises(UserInputError, match=r"train.jsonl:7: label 'unsure' is not one of"):
+        sentiment.fit(data=train, valid=train, out=tmp_path / "run", preset="tiny", labels=["negative", "positive"],
+                      training_overrides=QUICK)
+    result = sentiment.fit(data=train, valid=train, out=tmp_path / "run", preset="tiny",
+                           labels=["negative", "positive"], skip_bad_rows=True, training_overrides=QUICK)
+    assert result.data["skipped_rows"] == {"train": 1, "valid": 1}
+    assert "Skipped bad rows: 1 in training, 1 in validation." in result.summary()
+
+
+def test_pretrained_vectors_are_loaded_lowercased(tmp_path, review_writer):
+    train = review_writer(tmp_path / "train.csv", 10)
+    vectors = tmp_path / "vectors.txt"
+    vectors.write_text("2 3\nPhone 0.5 -1.0 2.0\nsuperb 1.0 1.0 1.0\n", encoding="utf-8")
+    result = sentiment.fit(data=train, valid=train, out=tmp_path / "run", preset="tiny", embeddings=vectors,
+                           training_overrides={**QUICK, "learning_rate": 1e-9})
+    rater = sentiment.load(tmp_path / "run")
+    embedding = rater.model.get_layer("token_embedding").get_weights()[0]
+    assert embedding.shape[1] == 3
+    np.testing.assert_allclose(embedding[rater.encoder.words.token_to_id("phone")], [0.5, -1.0, 2.0], atol=1e-4)
+    assert result.metrics["embedding_coverage"] == pytest.approx(2 / (len(rater.encoder.words) - 2))
+
+
+def test_user_errors(tmp_path, review_writer):
+    with pytest.raises(UserInputError, match="unknown preset 'huge'"):
+        sentiment.fit(out=tmp_path, preset="huge")
+    with pytest.raises(UserInputError, match="--data or --dataset"):
+        sentiment.fit(data=tmp_path / "a.csv", dataset="imdb", out=tmp_path)
+    with pytest.raises(UserInputError, match="unknown dataset 'sst'"):
+        sentiment.fit(dataset="sst", out=tmp_path)
+    one_label = tmp_path / "one.csv"
+    one_label.write_text("text,label\na,pos\nb,pos\n", encoding="utf-8")
+    with pytest.raises(UserInputError, match="at least two"):
+        sentiment.fit(data=one_label, valid=one_label, out=tmp_path / "run", preset="tiny", training_overrides=QUICK)

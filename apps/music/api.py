@@ -117,14 +117,21 @@ def fit(
     from seqkit.apps.music import training
 
     if dataset is not None:
-        raise UserInputError(f"unknown dataset {dataset!r}: the music app reads folders (--data) or its embedded corpus")
+        raise UserInputError(
+            f"unknown dataset {dataset!r}: the music app reads folders (--data) or its embedded corpus"
+        )
     model_config, data_config, training_config = resolve_preset(
         PRESETS,
         preset,
         model_overrides,
         training_overrides,
-        {"encoding": encoding, "transpose": transpose, "steps_per_quarter": steps_per_quarter, "window": window,
-         "max_pieces": max_pieces},
+        {
+            "encoding": encoding,
+            "transpose": transpose,
+            "steps_per_quarter": steps_per_quarter,
+            "window": window,
+            "max_pieces": max_pieces,
+        },
     )
     training.make_vectorizer(data_config)  # fail on bad settings before reading any file
     train, held_out, sources, skipped = load_training_data(

@@ -33,15 +33,31 @@ EVALUATE_OPTIONS = (
 
 @click.command("generate")
 @options.model_dir_option
-@click.option("--out", type=click.Path(dir_okay=False), default="song.mid", show_default=True,
-              help="MIDI file to write (song-1.mid, song-2.mid, ... with several samples).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default="song.mid",
+    show_default=True,
+    help="MIDI file to write (song-1.mid, song-2.mid, ... with several samples).",
+)
 @click.option("--primer", type=options.existing_file, help="MIDI or MusicXML file to continue.")
-@click.option("--length", type=click.IntRange(min=1), default=256, show_default=True,
-              help="Most tokens (or notes, see --unit) to add; a piece may end earlier.")
-@click.option("--unit", type=click.Choice(["tokens", "notes"]), default="tokens", show_default=True,
-              help="What --length counts.")
-@click.option("--temperature", type=click.FloatRange(min=0.0), default=1.0, show_default=True,
-              help="Sampling temperature; 0 picks the most likely token.")
+@click.option(
+    "--length",
+    type=click.IntRange(min=1),
+    default=256,
+    show_default=True,
+    help="Most tokens (or notes, see --unit) to add; a piece may end earlier.",
+)
+@click.option(
+    "--unit", type=click.Choice(["tokens", "notes"]), default="tokens", show_default=True, help="What --length counts."
+)
+@click.option(
+    "--temperature",
+    type=click.FloatRange(min=0.0),
+    default=1.0,
+    show_default=True,
+    help="Sampling temperature; 0 picks the most likely token.",
+)
 @click.option("--top-k", type=click.IntRange(min=1), help="Sample among the k most likely tokens.")
 @click.option("--top-p", type=click.FloatRange(0.0, 1.0, min_open=True), help="Nucleus sampling mass.")
 @click.option("--seed", type=int, help="Random seed: the same seed gives the same pieces.")
@@ -51,20 +67,50 @@ EVALUATE_OPTIONS = (
 @click.option("--tempo", type=click.FloatRange(min=1.0), help="Quarter notes per minute of the MIDI file.")
 @options.json_option
 @report_errors
-def generate(model_dir, out, primer, length, unit, temperature, top_k, top_p, seed, num_samples, musicxml,
-             no_piano_roll, tempo, as_json):
+def generate(
+    model_dir,
+    out,
+    primer,
+    length,
+    unit,
+    temperature,
+    top_k,
+    top_p,
+    seed,
+    num_samples,
+    musicxml,
+    no_piano_roll,
+    tempo,
+    as_json,
+):
     """Generate new pieces from nothing or continuing --primer; write MIDI (and MusicXML) and piano rolls."""
     from seqkit.apps.music.api import load
 
     composer = load(model_dir)
-    pieces = composer.generate(num_samples=num_samples, length=length, unit=unit, temperature=temperature,
-                               top_k=top_k, top_p=top_p, seed=seed, primer=primer)
+    pieces = composer.generate(
+        num_samples=num_samples,
+        length=length,
+        unit=unit,
+        temperature=temperature,
+        top_k=top_k,
+        top_p=top_p,
+        seed=seed,
+        primer=primer,
+    )
     written = composer.write(pieces, out, musicxml=musicxml, piano_roll=not no_piano_roll, tempo=tempo)
     if as_json:
         midi_files = [str(p) for p in written if p.suffix in (".mid", ".midi")]
         for piece, path in zip(pieces, midi_files):
-            click.echo(json.dumps({"file": path, "notes": len(piece.notes), "primer_notes": piece.primer_notes,
-                                   "token_ids": piece.token_ids}))
+            click.echo(
+                json.dumps(
+                    {
+                        "file": path,
+                        "notes": len(piece.notes),
+                        "primer_notes": piece.primer_notes,
+                        "token_ids": piece.token_ids,
+                    }
+                )
+            )
     else:
         for path in written:
             click.echo(f"wrote {path}")

@@ -88,8 +88,9 @@ class MusicModel:
             raise UserInputError(str(error), path=path) from None
         return ids, shift, prepared
 
-    def generate(self, num_samples=1, length=256, unit="tokens", temperature=1.0, top_k=None, top_p=None,
-                 seed=None, primer=None):
+    def generate(
+        self, num_samples=1, length=256, unit="tokens", temperature=1.0, top_k=None, top_p=None, seed=None, primer=None
+    ):
         """Sample `num_samples` pieces, from nothing or continuing the MIDI/MusicXML file `primer`.
 
         Args:
@@ -126,7 +127,7 @@ class MusicModel:
             pieces.append(
                 GeneratedPiece(
                     notes=[n for n in self._unshift(notes, shift)],
-                    token_ids=row[len(ids):],
+                    token_ids=row[len(ids) :],
                     primer_notes=len(primer_notes),
                 )
             )
@@ -151,13 +152,19 @@ class MusicModel:
         for index, piece in enumerate(pieces, start=1):
             stem = out.stem if len(pieces) == 1 else f"{out.stem}-{index}"
             base = out.with_name(stem)
-            written.append(writers.write_midi(piece.notes, base.with_suffix(out.suffix or ".mid"),
-                                              self.steps_per_quarter, tempo=tempo))
+            written.append(
+                writers.write_midi(
+                    piece.notes, base.with_suffix(out.suffix or ".mid"), self.steps_per_quarter, tempo=tempo
+                )
+            )
             if musicxml:
-                written.append(writers.write_musicxml(piece.notes, base.with_suffix(".musicxml"), self.steps_per_quarter))
+                written.append(
+                    writers.write_musicxml(piece.notes, base.with_suffix(".musicxml"), self.steps_per_quarter)
+                )
             if piano_roll:
-                written.append(writers.write_piano_roll(piece.notes, base.with_suffix(".png"), self.steps_per_quarter,
-                                                        title=stem))
+                written.append(
+                    writers.write_piano_roll(piece.notes, base.with_suffix(".png"), self.steps_per_quarter, title=stem)
+                )
         return written
 
     # === Scoring ===
@@ -197,7 +204,9 @@ class MusicModel:
         for path in paths:
             ids, _, _ = self.primer_ids(path)
             ((nll, count),) = self.score_sequences([ids + [self.vectorizer.vocabulary.eos_id]])
-            results.append({"file": str(path), "nll": nll / count, "perplexity": math.exp(nll / count), "tokens": count})
+            results.append(
+                {"file": str(path), "nll": nll / count, "perplexity": math.exp(nll / count), "tokens": count}
+            )
         return results
 
     @staticmethod
@@ -227,15 +236,32 @@ class MusicModel:
             }
         return self._baselines
 
-    def evaluate(self, path, samples=None, length=None, seed=0):
-        """Perplexity against the n-gram baselines, and statistics of generated pieces, on a MIDI/MusicXML folder."""
-        corpus = readers.read_folder(path, self.steps_per_quarter)
+    def evaluate(self, path=None, samples=None, length=None, seed=0):
+        """Perplexity against the n-gram baselines, and statistics of generated pieces, on a MIDI/MusicXML folder.
+
+        With `path=None`, a run trained on the embedded Bach chorales is evaluated on their held-out split.
+        """
+        if path is None:
+            corpus = self._embedded_held_out()
+            path = f"{corpus.pieces[0].path} ... (held-out Bach chorales)"
+        else:
+            corpus = readers.read_folder(path, self.steps_per_quarter)
         sequences = self.encode_corpus(corpus)
         if not sequences:
             raise UserInputError("no piece fits the model's pitch range", path=path)
         metrics = self.evaluate_sequences(sequences, samples=samples, length=length, seed=seed)
         metrics["data"] = {"path": str(path), "pieces": len(sequences), "skipped": len(corpus.skipped)}
         return metrics
+
+    def _embedded_held_out(self):
+        from seqkit.apps.music.api import EMBEDDED
+
+        if self.config["data"].get("train") != EMBEDDED or self.config["data"].get("valid_pieces", 0) == 0:
+            raise UserInputError("give the data to evaluate on: this run was not trained on the embedded chorales")
+        fraction = self.config["data_settings"]["valid_fraction"]
+        corpus = readers.bach_chorales(self.steps_per_quarter, max_pieces=self.config["data_settings"]["max_pieces"])
+        corpus.pieces = [piece for piece in corpus.pieces if readers.is_held_out(piece.name, fraction)]
+        return corpus
 
     def evaluate_sequences(self, sequences, samples=None, length=None, seed=0):
         """Model and baseline NLL per token on id sequences, plus musical statistics of generated pieces."""
@@ -257,14 +283,19 @@ class MusicModel:
             pieces = self.generate(num_samples=samples, length=length, seed=seed)
             generated = music_statistics([piece.notes for piece in pieces])
             reference = self.run.read_json("corpus_statistics.json")
-            metrics["statistics"] = {"generated": generated, "training": reference,
-                                     "comparison": compare_statistics(generated, reference)}
+            metrics["statistics"] = {
+                "generated": generated,
+                "training": reference,
+                "comparison": compare_statistics(generated, reference),
+            }
         return metrics
 
     @staticmethod
     def format_evaluation(metrics):
-        lines = [f"model    NLL {metrics['nll']:.4f} nats/token, perplexity {metrics['perplexity']:.3f} "
-                 f"({metrics['num_tokens']} tokens)"]
+        lines = [
+            f"model    NLL {metrics['nll']:.4f} nats/token, perplexity {metrics['perplexity']:.3f} "
+            f"({metrics['num_tokens']} tokens)"
+        ]
         for name, baseline in metrics["baselines"].items():
             lines.append(f"{name:<8} NLL {baseline['nll']:.4f} nats/token, perplexity {baseline['perplexity']:.3f}")
         lines.append(f"beats the n-gram baselines: {'yes' if metrics['beats_baselines'] else 'no'}")

@@ -14,13 +14,15 @@ Example:
 
 import concurrent.futures
 import dataclasses
+import json
 import multiprocessing
 import os
 import pathlib
 import warnings
 import zlib
 
-from seqkit.data.music_codec import quantize
+from seqkit.data.atomic import atomic_write_json
+from seqkit.data.music_codec import Note, quantize
 from seqkit.errors import UserInputError
 
 MIDI_SUFFIXES = (".mid", ".midi")
@@ -97,7 +99,7 @@ def read_file(path, steps_per_quarter=4):
         raise UserInputError(f"unknown file type {suffix!r}; expected one of {', '.join(SUFFIXES)}", path=path)
     try:
         events = _midi_events(path) if suffix in MIDI_SUFFIXES else _musicxml_events(path)
-    except Exception as error:  # noqa: BLE001 - any parser failure means a corrupt file, reported by name.
+    except Exception as error:  # any parser failure means a corrupt file, reported by name
         lines = str(error).strip().splitlines()
         reason = lines[0][:200] if lines else "no details"
         raise UserInputError(f"unreadable file ({type(error).__name__}: {reason})", path=path) from None
@@ -165,7 +167,11 @@ def read_folder(path, steps_per_quarter=4, max_pieces=None, workers=None):
         files = files[:max_pieces]
     corpus = _corpus(files, steps_per_quarter, workers)
     if not corpus.pieces:
-        details = f" ({len(corpus.skipped)} skipped: {corpus.skipped[0][0]}: {corpus.skipped[0][1]} ...)" if corpus.skipped else ""
+        details = (
+            f" ({len(corpus.skipped)} skipped: {corpus.skipped[0][0]}: {corpus.skipped[0][1]} ...)"
+            if corpus.skipped
+            else ""
+        )
         raise UserInputError(f"no usable MIDI or MusicXML file ({', '.join(SUFFIXES)}){details}", path=path)
     return corpus
 
@@ -183,9 +189,45 @@ def is_held_out(name, valid_fraction=0.1):
     return zlib.crc32(name.encode("utf-8")) % 1000 < valid_fraction * 1000
 
 
-def bach_chorales(steps_per_quarter=4, max_pieces=None, workers=None):
-    """The Bach chorales of music21's corpus as a `Corpus` (no download; `max_pieces` takes the first ones)."""
+def _cache_path(steps_per_quarter):
+    import music21
+
+    from seqkit.data.downloads import default_cache_dir
+
+    name = f"bach_chorales-music21_{music21.__version__}-{steps_per_quarter}spq.json"
+    return default_cache_dir() / "music" / name
+
+
+def _read_cache(path):
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {name: [Note(*values) for values in notes] for name, notes in stored.get("pieces", {}).items()}
+
+
+def bach_chorales(steps_per_quarter=4, max_pieces=None, workers=None, cache=True):
+    """The Bach chorales of music21's corpus as a `Corpus` (no download; `max_pieces` takes the first ones).
+
+    Parsing all 400-odd MusicXML files takes minutes, so the quantized notes are cached as JSON under
+    `$SEQKIT_HOME/data/music/` (one file per music21 version and grid) unless `cache` is False.
+    """
     paths = chorale_paths()
     if max_pieces is not None:
         paths = paths[:max_pieces]
-    return _corpus(paths, steps_per_quarter, workers)
+    cache_path = _cache_path(steps_per_quarter) if cache else None
+    known = _read_cache(cache_path) if cache else {}
+    missing = [path for path in paths if path.stem not in known]
+    corpus = _corpus(missing, steps_per_quarter, workers)
+    if cache and corpus.pieces:
+        known.update({piece.name: piece.notes for piece in corpus.pieces})
+        pieces = {name: [[n.pitch, n.start, n.duration] for n in notes] for name, notes in sorted(known.items())}
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_json(cache_path, {"steps_per_quarter": steps_per_quarter, "pieces": pieces}, indent=None)
+    read = {piece.name: piece.notes for piece in corpus.pieces}
+    pieces = [
+        Piece(name=path.stem, path=str(path), notes=known.get(path.stem) or read[path.stem])
+        for path in paths
+        if path.stem in known or path.stem in read
+    ]
+    return Corpus(pieces=pieces, skipped=corpus.skipped)

@@ -77,7 +77,9 @@ def _total_variation(a, b):
 def compare_statistics(generated, reference):
     """Distances (0 = same, 1 = disjoint) and differences between two `music_statistics` results."""
     return {
-        "pitch_class_distance": _total_variation(generated["pitch_class_histogram"], reference["pitch_class_histogram"]),
+        "pitch_class_distance": _total_variation(
+            generated["pitch_class_histogram"], reference["pitch_class_histogram"]
+        ),
         "duration_distance": _total_variation(generated["duration_histogram"], reference["duration_histogram"]),
         "in_key_fraction": {"generated": generated["in_key_fraction"], "reference": reference["in_key_fraction"]},
         "repetition": {"generated": generated["repetition"], "reference": reference["repetition"]},

@@ -75,9 +75,7 @@ def write_piano_roll(notes, path, steps_per_quarter, title=None):
     figure = Figure(figsize=(10, 4), dpi=100)
     axes = figure.add_subplot()
     for note in notes:
-        axes.broken_barh(
-            [(note.start / steps_per_quarter, note.duration / steps_per_quarter)], (note.pitch - 0.4, 0.8)
-        )
+        axes.broken_barh([(note.start / steps_per_quarter, note.duration / steps_per_quarter)], (note.pitch - 0.4, 0.8))
     if notes:
         axes.set_ylim(min(n.pitch for n in notes) - 2, max(n.pitch for n in notes) + 2)
         axes.set_xlim(0, max(n.end for n in notes) / steps_per_quarter)

@@ -370,9 +370,9 @@ class PolyphonicCodec(_Codec):
     def tokens(self):
         """Every token the codec can produce, in a fixed order."""
         pitches = self.pitches()
-        return [f"on{p}" for p in pitches] + [f"off{p}" for p in pitches] + [
-            f"t{k}" for k in range(1, self.max_shift + 1)
-        ]
+        return (
+            [f"on{p}" for p in pitches] + [f"off{p}" for p in pitches] + [f"t{k}" for k in range(1, self.max_shift + 1)]
+        )
 
     @staticmethod
     def _merge_unisons(notes):

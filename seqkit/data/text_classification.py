@@ -448,6 +448,7 @@ def _delimited(path, encoding, separator, header):
     import csv
     import io
 
+    import numpy as np
     import pandas as pd
 
     text = _read_text(path, encoding)
@@ -463,12 +464,24 @@ def _delimited(path, encoding, separator, header):
     except (ValueError, OSError) as error:
         # pandas' parser errors (ParserError, EmptyDataError) are ValueErrors.
         problem = (str(error).strip() or type(error).__name__).splitlines()[0]
-        raise UserInputError(f"cannot read the table: {problem}", path=path) from None
+        found = re.search(r"Expected \d+ fields in line (\d+)", problem)
+        line = int(found.group(1)) if found else None
+        raise UserInputError(f"cannot read the table: {problem}", path=path, line=line) from None
+    if not isinstance(frame.index, pd.RangeIndex):
+        # pandas reads a first row with one field more than the header as an index column.
+        raise UserInputError(
+            "the first row has more fields than the header; quote texts that contain the separator",
+            path=path,
+            line=2 if header else 1,
+        )
     frame.columns = [str(column) for column in frame.columns]
+    if not len(frame):
+        return list(frame.columns), []
     # A row starts one line after the previous one, plus the line breaks inside the previous row's cells.
-    breaks = sum(frame[column].str.count("\n") for column in frame.columns) if len(frame.columns) else 0
+    breaks = sum(frame[column].str.count("\n").to_numpy() for column in frame.columns)
     first = 2 if header else 1
-    starts = (first + frame.index.to_series() + breaks.shift(1, fill_value=0).cumsum()).tolist() if len(frame) else []
+    starts = first + np.arange(len(frame)) + np.concatenate([[0], np.cumsum(breaks)[:-1]])
+    starts = [int(start) for start in starts]
     records = frame.to_dict("records")
     return list(frame.columns), zip(starts, records)
 

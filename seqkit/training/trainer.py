@@ -102,17 +102,20 @@ def fit(
         model = _build_and_compile(build_model, strategy, config, loss, metrics)
         fit_callbacks = _callbacks(paths, config, resuming) + list(callbacks or [])
         x, y, batch_size = _unpack(train_ds, config.batch_size)
-        model.fit(
-            x,
-            y,
-            batch_size=batch_size,
-            # Arrays are shuffled by Keras; a dataset by its own pipeline.
-            shuffle=y is not None,
-            epochs=config.epochs,
-            validation_data=valid_ds,
-            callbacks=fit_callbacks,
-            verbose=config.verbose,
-        )
+        with warnings.catch_warnings():
+            # A streamed dataset has no known length: Keras learns it at the end of the first epoch and warns.
+            warnings.filterwarnings("ignore", message="Your input ran out of data")
+            model.fit(
+                x,
+                y,
+                batch_size=batch_size,
+                # Arrays are shuffled by Keras; a dataset by its own pipeline.
+                shuffle=y is not None,
+                epochs=config.epochs,
+                validation_data=valid_ds,
+                callbacks=fit_callbacks,
+                verbose=config.verbose,
+            )
     history = read_history(paths.history)
     plot_training_curves(history, paths.curves, monitor=config.monitor)
     return model, history

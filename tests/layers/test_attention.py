@@ -1,6 +1,6 @@
+import keras
 import numpy as np
 import pytest
-import keras
 
 from seqkit.layers import BahdanauAttention, LuongAttention
 

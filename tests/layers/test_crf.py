@@ -1,8 +1,8 @@
 import itertools
 
+import keras
 import numpy as np
 import pytest
-import keras
 import tensorflow as tf
 
 from seqkit.layers import CRF

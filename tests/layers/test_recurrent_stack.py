@@ -1,8 +1,8 @@
 import re
 
+import keras
 import numpy as np
 import pytest
-import keras
 
 from seqkit import cells
 from seqkit.layers import RNN, RecurrentStack

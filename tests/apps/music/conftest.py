@@ -1,8 +1,20 @@
 import pytest
 
 # A C-major tune (pitch, start, end in quarter notes) and an A-minor one, written as MIDI and MusicXML.
-TUNE = [(60, 0, 1), (62, 1, 2), (64, 2, 3), (65, 3, 4), (67, 4, 6), (67, 6, 8), (69, 8, 9), (67, 9, 10), (65, 10, 11),
-        (64, 11, 12), (62, 12, 14), (60, 14, 16)]
+TUNE = [
+    (60, 0, 1),
+    (62, 1, 2),
+    (64, 2, 3),
+    (65, 3, 4),
+    (67, 4, 6),
+    (67, 6, 8),
+    (69, 8, 9),
+    (67, 9, 10),
+    (65, 10, 11),
+    (64, 11, 12),
+    (62, 12, 14),
+    (60, 14, 16),
+]
 MINOR_TUNE = [(57, 0, 1), (60, 1, 2), (64, 2, 4), (62, 4, 5), (60, 5, 6), (59, 6, 7), (57, 7, 9)]
 
 
@@ -20,7 +32,8 @@ def write_midi(path, events, tempo=90.0, chords=False):
         for bar in range(4):
             for pitch in (48, 52, 55):
                 accompaniment.notes.append(
-                    pretty_midi.Note(velocity=60, pitch=pitch, start=bar * 4 * seconds, end=(bar + 1) * 4 * seconds))
+                    pretty_midi.Note(velocity=60, pitch=pitch, start=bar * 4 * seconds, end=(bar + 1) * 4 * seconds)
+                )
         midi.instruments.append(accompaniment)
     midi.write(str(path))
     return path
@@ -34,6 +47,14 @@ def write_musicxml(path, events):
         part.insert(start, music21.note.Note(pitch, quarterLength=end - start))
     part.makeNotation().write("musicxml", fp=str(path))
     return path
+
+
+@pytest.fixture(scope="module", autouse=True)
+def seqkit_home(tmp_path_factory):
+    """Keep the chorale cache (`$SEQKIT_HOME/data/music/`) out of the user's home during these tests."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SEQKIT_HOME", str(tmp_path_factory.getbasetemp() / "seqkit_home"))
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -66,8 +87,23 @@ def trained_music_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("runs") / "music"
     result = CliRunner().invoke(
         cli,
-        ["music", "fit", "--out", str(out), "--preset", "tiny", "--max-pieces", "8", "--epochs", "10", "--batch-size", "4",
-         "--seed", "1", "--quiet"],
+        [
+            "music",
+            "fit",
+            "--out",
+            str(out),
+            "--preset",
+            "tiny",
+            "--max-pieces",
+            "8",
+            "--epochs",
+            "10",
+            "--batch-size",
+            "4",
+            "--seed",
+            "1",
+            "--quiet",
+        ],
     )
     assert result.exit_code == 0, result.output
     return out, result.output

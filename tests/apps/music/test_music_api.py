@@ -11,8 +11,15 @@ from seqkit.errors import UserInputError
 
 
 def test_fit_on_a_folder_with_the_polyphonic_encoding(music_folder, tmp_path):
-    run = music.fit(data=music_folder, valid=music_folder / "tune.mid", out=tmp_path / "run", preset="tiny",
-                    encoding="polyphonic", transpose="all", training_overrides={"epochs": 1, "seed": 0, "verbose": 0})
+    run = music.fit(
+        data=music_folder,
+        valid=music_folder / "tune.mid",
+        out=tmp_path / "run",
+        preset="tiny",
+        encoding="polyphonic",
+        transpose="all",
+        training_overrides={"epochs": 1, "seed": 0, "verbose": 0},
+    )
     assert run.data["train_pieces"] == 3 and run.data["valid_pieces"] == 1
     assert [path for path, _ in run.skipped] == [str(music_folder / "corrupt.mid"), str(music_folder / "empty.mid")]
     # Each of the 3 training pieces (range 48..69 at most) fits every shift -6..5: 12 sequences each.
@@ -34,6 +41,19 @@ def test_bad_settings_fail_before_reading(tmp_path):
 
 
 def test_music_help_imports_no_tensorflow():
-    code = "import sys; from seqkit.cli.main import cli; import seqkit.apps.music.cli; print('tensorflow' in sys.modules)"
+    code = (
+        "import sys; from seqkit.cli.main import cli; import seqkit.apps.music.cli; print('tensorflow' in sys.modules)"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "False", result.stderr[-1000:]
+
+
+def test_evaluate_defaults_to_the_held_out_chorales(trained_music_run):
+    out, _ = trained_music_run
+    composer = music.load(out)
+    metrics = composer.evaluate(samples=0)
+    saved = json.loads((out / "metrics.json").read_text())
+    assert metrics["data"]["pieces"] == json.loads((out / "config.json").read_text())["data"]["valid_pieces"]
+    assert abs(metrics["nll"] - saved["nll"]) < 1e-5
+    assert metrics["baselines"] == saved["baselines"]
+    assert "statistics" not in metrics

@@ -16,8 +16,15 @@ def invoke(*args):
 
 def test_fit_writes_a_complete_run_directory(trained_music_run):
     out, output = trained_music_run
-    for name in ("model.keras", "config.json", "metrics.json", "history.csv", "vocabulary.txt",
-                 "train_sequences.txt", "corpus_statistics.json"):
+    for name in (
+        "model.keras",
+        "config.json",
+        "metrics.json",
+        "history.csv",
+        "vocabulary.txt",
+        "train_sequences.txt",
+        "corpus_statistics.json",
+    ):
         assert (out / name).is_file(), name
     assert "baselines: unigram" in output
     metrics = json.loads((out / "metrics.json").read_text())
@@ -28,8 +35,7 @@ def test_fit_writes_a_complete_run_directory(trained_music_run):
     # A trained model is far better than uniform guessing; on chorales a bigram beats a unigram.
     assert metrics["perplexity"] < vocabulary_size / 4
     assert metrics["baselines"]["bigram"]["perplexity"] < metrics["baselines"]["unigram"]["perplexity"]
-    assert metrics["beats_baselines"] == (
-        metrics["nll"] < min(b["nll"] for b in metrics["baselines"].values()))
+    assert metrics["beats_baselines"] == (metrics["nll"] < min(b["nll"] for b in metrics["baselines"].values()))
     assert set(metrics["statistics"]["comparison"]) >= {"pitch_class_distance", "duration_distance", "in_key_fraction"}
 
 
@@ -39,8 +45,22 @@ def test_generate_writes_midi_that_music21_and_pretty_midi_open(trained_music_ru
 
     out, _ = trained_music_run
     song = tmp_path / "song.mid"
-    result = invoke("music", "generate", "--model", out, "--out", song, "--length", 40, "--seed", 3,
-                    "--top-k", 8, "--musicxml", "--json")
+    result = invoke(
+        "music",
+        "generate",
+        "--model",
+        out,
+        "--out",
+        song,
+        "--length",
+        40,
+        "--seed",
+        3,
+        "--top-k",
+        8,
+        "--musicxml",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     line = json.loads(result.output.splitlines()[-1])
     assert line["file"] == str(song) and line["notes"] > 0
@@ -50,16 +70,50 @@ def test_generate_writes_midi_that_music21_and_pretty_midi_open(trained_music_ru
     assert len(music21.converter.parse(song).flatten().notes) >= 1
     assert len(music21.converter.parse(tmp_path / "song.musicxml").flatten().notes) >= 1
 
-    again = invoke("music", "generate", "--model", out, "--out", tmp_path / "again.mid", "--length", 40, "--seed", 3,
-                   "--top-k", 8, "--json")
+    again = invoke(
+        "music",
+        "generate",
+        "--model",
+        out,
+        "--out",
+        tmp_path / "again.mid",
+        "--length",
+        40,
+        "--seed",
+        3,
+        "--top-k",
+        8,
+        "--json",
+    )
     assert json.loads(again.output.splitlines()[-1])["token_ids"] == line["token_ids"]
 
 
 def test_generate_several_samples_and_continue_a_primer(trained_music_run, music_folder, tunes, tmp_path):
     out, _ = trained_music_run
-    result = invoke("music", "generate", "--model", out, "--out", tmp_path / "take.mid", "--num-samples", 2,
-                    "--primer", music_folder / "tune.mid", "--length", 5, "--unit", "notes", "--seed", 0,
-                    "--temperature", 0.8, "--top-p", 0.9, "--no-piano-roll", "--json")
+    result = invoke(
+        "music",
+        "generate",
+        "--model",
+        out,
+        "--out",
+        tmp_path / "take.mid",
+        "--num-samples",
+        2,
+        "--primer",
+        music_folder / "tune.mid",
+        "--length",
+        5,
+        "--unit",
+        "notes",
+        "--seed",
+        0,
+        "--temperature",
+        0.8,
+        "--top-p",
+        0.9,
+        "--no-piano-roll",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.output.splitlines()]
     assert [line["file"] for line in lines] == [str(tmp_path / "take-1.mid"), str(tmp_path / "take-2.mid")]
@@ -82,8 +136,9 @@ def test_score_and_evaluate_a_folder_with_bad_files(trained_music_run, music_fol
     row = json.loads(scored.output)
     assert row["tokens"] == 2 * 12 + 1 and row["perplexity"] > 1
 
-    result = invoke("music", "evaluate", "--model", out, "--data", music_folder, "--samples", 2, "--length", 30,
-                    "--json")
+    result = invoke(
+        "music", "evaluate", "--model", out, "--data", music_folder, "--samples", 2, "--length", 30, "--json"
+    )
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.output)
     assert metrics["data"]["pieces"] == 3 and metrics["data"]["skipped"] == 2

@@ -65,7 +65,10 @@ def test_polyphonic_merges_unisons_and_decodes_robustly():
     assert codec.decode(codec.encode([Note(60, 0, 4), Note(60, 2, 4)])) == [Note(60, 0, 6)]
     # A re-struck pitch ends the sounding note; an unmatched note-off is ignored; open notes end at the end.
     assert codec.decode(["on60", "t2", "on60", "off62", "t3", "on64", "t1"]) == [
-        Note(60, 0, 2), Note(60, 2, 4), Note(64, 5, 1)]
+        Note(60, 0, 2),
+        Note(60, 2, 4),
+        Note(64, 5, 1),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -74,7 +77,10 @@ def test_polyphonic_merges_unisons_and_decodes_robustly():
         ({"min_pitch": -1}, "`min_pitch` must be an integer between 0 and 127. Received: min_pitch=-1"),
         ({"max_pitch": 128}, "`max_pitch` must be an integer between 0 and 127. Received: max_pitch=128"),
         ({"min_pitch": 80, "max_pitch": 70}, "Received: min_pitch=80, max_pitch=70"),
-        ({"steps_per_quarter": 0}, "`steps_per_quarter` must be an integer between 1 and 96. Received: steps_per_quarter=0"),
+        (
+            {"steps_per_quarter": 0},
+            "`steps_per_quarter` must be an integer between 1 and 96. Received: steps_per_quarter=0",
+        ),
         ({"max_duration": 0}, "`max_duration` must be an integer between 1 and 1024. Received: max_duration=0"),
     ],
 )
@@ -118,5 +124,7 @@ def test_quantize_rounds_to_the_grid_and_starts_at_zero():
 def test_codecs_rebuild_from_their_config():
     for codec in (MelodyCodec(min_pitch=40, max_duration=8), PolyphonicCodec(max_pitch=90, max_shift=12)):
         assert get_codec(codec.get_config()) == codec
-    with pytest.raises(ValueError, match="`encoding` must be one of 'melody', 'polyphonic'. Received: encoding='drums'"):
+    with pytest.raises(
+        ValueError, match="`encoding` must be one of 'melody', 'polyphonic'. Received: encoding='drums'"
+    ):
         get_codec("drums")

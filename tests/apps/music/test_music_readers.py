@@ -49,6 +49,20 @@ def test_embedded_bach_chorales_need_no_download():
     assert len(readers.chorale_paths()) > 350
 
 
+def test_chorales_are_parsed_once_then_read_from_the_cache(monkeypatch):
+    first = readers.bach_chorales(steps_per_quarter=2, max_pieces=2, workers=1)
+    cache = readers._cache_path(2)
+    assert cache.is_file()
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(readers, "read_file", no_parsing)
+    again = readers.bach_chorales(steps_per_quarter=2, max_pieces=2, workers=1)
+    assert [(p.name, p.notes) for p in again.pieces] == [(p.name, p.notes) for p in first.pieces]
+    assert readers.bach_chorales(steps_per_quarter=2, max_pieces=1, workers=1).pieces[0].notes == first.pieces[0].notes
+
+
 def test_held_out_split_is_a_fixed_function_of_the_name():
     names = [p.stem for p in readers.chorale_paths()]
     held_out = [name for name in names if readers.is_held_out(name)]

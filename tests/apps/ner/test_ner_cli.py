@@ -4,7 +4,6 @@ import sys
 import textwrap
 
 import pytest
-
 from click.testing import CliRunner
 
 from seqkit.cli.main import cli

@@ -14,7 +14,7 @@ def test_ordinal_head_with_balanced_class_weights_trains_and_gives_probabilities
     with open(train, "w", encoding="utf-8") as handle:
         handle.write("text,rating\n")
         for i in range(30):  # skewed: 24 five-star reviews, 6 one-star ones
-            handle.write("The phone is awful, really terrible!,1\n" if i % 5 == 0 else "The film is superb!,5\n")
+            handle.write('"The phone is awful, really terrible!",1\n' if i % 5 == 0 else "The film is superb!,5\n")
     result = sentiment.fit(
         data=train, valid=train, out=tmp_path / "run", preset="tiny", head="ordinal", class_weights="balanced",
         training_overrides=QUICK,

@@ -76,7 +76,11 @@ def main():
     out = args.out or tempfile.mkdtemp(prefix=f"lm_{args.level}_")
     overrides = {
         name: value
-        for name, value in (("epochs", args.epochs), ("batch_size", args.batch_size), ("learning_rate", args.learning_rate))
+        for name, value in (
+            ("epochs", args.epochs),
+            ("batch_size", args.batch_size),
+            ("learning_rate", args.learning_rate),
+        )
         if value is not None
     }
     model_overrides = {"units": args.units, "embedding_dim": args.embedding_dim}
@@ -108,10 +112,12 @@ def main():
     }
     unit = "character" if args.level == "char" else "word"
     print(f"\nValidation bits per {unit} ({rnn['tokens']} tokens with <EOS>, vocabulary of {len(vocabulary)} ids):")
-    print(f"  {'recurrent LM (' + args.preset + ')':<24} {rnn['bits_per_token']:.4f}  perplexity {rnn['perplexity']:.3f}  ({rnn['seconds']} s)")
+    name = f"recurrent LM ({args.preset})"
+    print(f"  {name:<24} {rnn['bits_per_token']:.4f}  perplexity {rnn['perplexity']:.3f}  ({rnn['seconds']} s)")
     for name, values in baselines.items():
         ratio = values["bits_per_token"] / rnn["bits_per_token"]
-        print(f"  {name:<24} {values['bits_per_token']:.4f}  perplexity {values['perplexity']:.3f}  (x{ratio:.3f} the RNN's bits)")
+        bits, ppl = values["bits_per_token"], values["perplexity"]
+        print(f"  {name:<24} {bits:.4f}  perplexity {ppl:.3f}  (x{ratio:.3f} the RNN's bits)")
     print(json.dumps({"level": args.level, "run_dir": out, "rnn": rnn, "baselines": baselines}))
 
 

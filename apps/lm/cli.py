@@ -62,16 +62,23 @@ def score_command(model_dir, sentences, input_file, compare, as_json):
 @click.option("--num", type=click.IntRange(min=1), default=10, show_default=True, help="How many sequences.")
 @click.option("--prefix", default="", help="Text every sequence starts with. Default: sample from nothing.")
 @click.option(
-    "--max-length", type=click.IntRange(min=1), default=50, show_default=True,
+    "--max-length",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
     help="Longest sequence in tokens (characters or words), prefix included.",
 )
 @click.option(
-    "--temperature", type=click.FloatRange(min=0.0), default=1.0, show_default=True,
+    "--temperature",
+    type=click.FloatRange(min=0.0),
+    default=1.0,
+    show_default=True,
     help="Divide the logits by this; below 1 is more conservative, 0 is greedy.",
 )
 @click.option("--top-k", type=click.IntRange(min=1), help="Sample among the k most likely tokens only.")
 @click.option(
-    "--top-p", type=click.FloatRange(0.0, 1.0, min_open=True),
+    "--top-p",
+    type=click.FloatRange(0.0, 1.0, min_open=True),
     help="Sample among the most likely tokens whose probabilities add up to p.",
 )
 @click.option("--seed", type=int, help="Random seed: the same seed gives the same sequences.")
@@ -82,8 +89,14 @@ def sample_command(model_dir, num, prefix, max_length, temperature, top_k, top_p
     """Sample new sequences from the model, stopping at <EOS>."""
     model = _load(model_dir)
     samples = model.sample(
-        num, prefix=prefix, max_length=max_length, temperature=temperature, top_k=top_k, top_p=top_p,
-        seed=seed, novel=novel,
+        num,
+        prefix=prefix,
+        max_length=max_length,
+        temperature=temperature,
+        top_k=top_k,
+        top_p=top_p,
+        seed=seed,
+        novel=novel,
     )
     if as_json:
         for sample in samples:

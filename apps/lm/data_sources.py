@@ -19,7 +19,9 @@ def resolve_training_data(*, data=None, valid=None, dataset=None, level="char", 
         raise UserInputError(f"no standard dataset is known to `seqkit lm` (got --dataset {dataset}); give --data FILE")
     if data is None:
         if level != "char":
-            raise UserInputError("the embedded corpus is a list of names for --level char; give --data for --level word")
+            raise UserInputError(
+                "the embedded corpus is a list of names for --level char; give --data for --level word"
+            )
         data, valid = EMBEDDED_DIR / "train.txt", valid or EMBEDDED_DIR / "valid.txt"
     train = read_sequences(data, level)
     if valid is not None:

@@ -104,8 +104,13 @@ class LanguageModel:
             result["times_less_likely"] = float(f"{math.exp(gap):.4g}") if gap < 700 else math.inf
         return results
 
-    format_prediction = staticmethod(lambda result: reports.format_score(result, UNK_NOTE))
-    format_comparison = staticmethod(reports.format_comparison)
+    @staticmethod
+    def format_prediction(result):
+        return reports.format_score(result, UNK_NOTE)
+
+    @staticmethod
+    def format_comparison(results):
+        return reports.format_comparison(results)
 
     # === Sampling ===
 
@@ -127,7 +132,9 @@ class LanguageModel:
             )
         return self._generators[key]
 
-    def sample(self, num=10, *, prefix="", max_length=50, temperature=1.0, top_k=None, top_p=None, seed=None, novel=False):
+    def sample(
+        self, num=10, *, prefix="", max_length=50, temperature=1.0, top_k=None, top_p=None, seed=None, novel=False
+    ):
         """Sample sequences from nothing or from a prefix, stopping at `<EOS>`.
 
         Args:
@@ -174,7 +181,9 @@ class LanguageModel:
         tokens = self.vocabulary.decode([i for i in ids if i != 0])
         return {"text": detokenize(tokens, self.level), "tokens": tokens, "complete": complete}
 
-    format_samples = staticmethod(reports.format_samples)
+    @staticmethod
+    def format_samples(samples):
+        return reports.format_samples(samples)
 
     # === Evaluation ===
 
@@ -201,7 +210,9 @@ class LanguageModel:
             "unknown_rate": round(unknown / words, 6) if words else 0.0,
         }
 
-    format_evaluation = staticmethod(reports.format_evaluation)
+    @staticmethod
+    def format_evaluation(metrics):
+        return reports.format_evaluation(metrics)
 
     # === Export ===
 

@@ -62,6 +62,7 @@ def fit(
     max_vocabulary=None,
     max_length=None,
     lowercase=None,
+    tokenizer=None,
 ):
     """Train a review classifier and write a run directory; returns a `FitResult`.
 
@@ -82,8 +83,10 @@ def fit(
         class_weights: `"none"` or `"balanced"` (preset default if None).
         embeddings: a GloVe/word2vec text file of pretrained word vectors.
         max_vocabulary: largest word vocabulary, specials included (preset default if None).
-        max_length: words kept per text (preset default if None).
+        max_length: words (or pieces) kept per text (preset default if None).
         lowercase: whether words are lowercased (preset default if None).
+        tokenizer: `"word"` (whole words, `<UNK>` for the rest) or `"wordpiece"` (sub-words learned from the
+            training texts); preset default if None.
     """
     from seqkit.apps.sentiment import training
 
@@ -97,6 +100,7 @@ def fit(
             "max_vocabulary": max_vocabulary,
             "max_length": max_length,
             "lowercase": lowercase,
+            "tokenizer": tokenizer,
         },
     )
     train, held_out, sources = data_sources.resolve_training_data(

@@ -42,6 +42,11 @@ FIT_OPTIONS = COLUMN_OPTIONS + (
     click.option("--max-vocabulary", type=click.IntRange(3, 100_000), help="Largest word vocabulary (default 10,000)."),
     click.option("--max-length", type=click.IntRange(min=1), help="Words kept per text (the first ones)."),
     click.option("--lowercase/--no-lowercase", default=None, help="Lowercase words before the lookup (default on)."),
+    click.option(
+        "--tokenizer",
+        type=click.Choice(["word", "wordpiece"]),
+        help="word: whole words, <UNK> for rare ones (default); wordpiece: sub-words learned from the training texts.",
+    ),
 )
 
 EVALUATE_OPTIONS = COLUMN_OPTIONS + (

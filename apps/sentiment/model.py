@@ -15,7 +15,7 @@ class SentimentModel:
     Args:
         run: a `seqkit.export.run_directory.RunDirectory` written by `fit`.
         model: the trained Keras model, if already in memory (otherwise `model.keras` is loaded).
-        encoder: the run's `WordIdEncoder`, if already in memory.
+        encoder: the run's `WordIdEncoder` or `WordPieceEncoder`, if already in memory.
         labels: the run's `LabelSet`, if already in memory.
     """
 
@@ -23,13 +23,13 @@ class SentimentModel:
         import tensorflow as tf
 
         import seqkit.layers  # noqa: F401 (registers the layers that `model.keras` names)
+        from seqkit.apps.sentiment.encoders import load_encoder
         from seqkit.data.text_classification import LabelSet
-        from seqkit.data.word_ids import WordIdEncoder
         from seqkit.tasks import class_probabilities
 
         self.run = run
         self.config = run.read_config(app="sentiment")
-        self.encoder = encoder or WordIdEncoder.load(run.path, self.config["encoder"])
+        self.encoder = encoder or load_encoder(run.path, self.config["encoder"])
         self.labels = labels or LabelSet.load(run.file(LABELS_FILE))
         self.model = model or run.load_model()
         self._class_probabilities = class_probabilities

@@ -1,7 +1,7 @@
 """Named settings of the sentiment application: plain dicts of builder, data and training arguments.
 
-`model` holds `seqkit.tasks.sequence_classifier` arguments; `data` the text encoding (`max_vocabulary`,
-`min_count`, `lowercase`, `max_length` in words) and `class_weights` (`"none"` or `"balanced"`);
+`model` holds `seqkit.tasks.sequence_classifier` arguments; `data` the text encoding (`tokenizer`: `"word"` or
+`"wordpiece"`, `max_vocabulary`, `min_count` (words only), `lowercase`, `max_length` in words or pieces) and `class_weights` (`"none"` or `"balanced"`);
 `training` the `TrainingConfig` fields.
 """
 
@@ -24,6 +24,7 @@ PRESETS = {
             "lowercase": True,
             "max_length": 256,
             "class_weights": "none",
+            "tokenizer": "word",
         },
         "training": {"epochs": 8, "batch_size": 32, "learning_rate": 0.001, "early_stopping_patience": 2},
     },
@@ -45,6 +46,7 @@ PRESETS = {
             "lowercase": True,
             "max_length": 64,
             "class_weights": "none",
+            "tokenizer": "word",
         },
         "training": {"epochs": 3, "batch_size": 16, "learning_rate": 0.01, "early_stopping_patience": None},
     },

@@ -64,17 +64,11 @@ def _label_set(run, train, labels, resume):
 
 
 def _encoder(run, train, data_config, resume):
-    from seqkit.data.word_ids import WordIdEncoder
+    from seqkit.apps.sentiment.encoders import build_encoder, load_encoder
 
     if resume and run.config_path.is_file():
-        return WordIdEncoder.load(run.path, run.read_config(app="sentiment")["encoder"])
-    return WordIdEncoder.build(
-        train.texts,
-        max_size=data_config["max_vocabulary"],
-        min_count=data_config["min_count"],
-        lowercase=data_config["lowercase"],
-        max_length=data_config["max_length"],
-    )
+        return load_encoder(run.path, run.read_config(app="sentiment")["encoder"])
+    return build_encoder(train.texts, data_config)
 
 
 def train_classifier(

@@ -176,25 +176,30 @@ def scale_pitch_classes(key):
 
 
 def melody_line(notes):
-    """The top line of `notes` (skyline): at every onset the highest note, cut where the next one starts.
+    """The top line of `notes` (skyline): a note belongs to it when nothing higher sounds at its onset.
+
+    At each onset the highest starting note is taken, unless the line's current note is still sounding and is
+    at least as high (a held soprano note is not cut by a moving bass). A higher note cuts the sounding one.
 
     Example:
 
-    >>> melody_line([Note(48, 0, 8), Note(64, 0, 4), Note(67, 4, 4)])
+    >>> melody_line([Note(48, 0, 8), Note(64, 0, 4), Note(67, 4, 4), Note(50, 6, 2)])
     [Note(pitch=64, start=0, duration=4), Note(pitch=67, start=4, duration=4)]
     """
     highest = {}
     for note in notes:
         if note.start not in highest or note.pitch > highest[note.start].pitch:
             highest[note.start] = note
-    line = [highest[start] for start in sorted(highest)]
-    result = []
-    for index, note in enumerate(line):
-        end = note.end
-        if index + 1 < len(line):
-            end = min(end, line[index + 1].start)
-        result.append(Note(note.pitch, note.start, end - note.start))
-    return result
+    line = []
+    for start in sorted(highest):
+        note = highest[start]
+        if line and line[-1].end > start:
+            if line[-1].pitch >= note.pitch:
+                continue
+            held = line[-1]
+            line[-1] = Note(held.pitch, held.start, start - held.start)
+        line.append(note)
+    return line
 
 
 class _Codec:

@@ -16,7 +16,12 @@ def test_perplexity_and_bits_of_a_uniform_guess():
 
 @pytest.mark.parametrize(
     "log_probability, text",
-    [(math.log(0.27), "2.70e-01"), (math.log(1.0), "1.00e+00"), (math.log(9.996e-5), "1.00e-04"), (-2000.0, "2.58e-869")],
+    [
+        (math.log(0.27), "2.70e-01"),
+        (math.log(1.0), "1.00e+00"),
+        (math.log(9.996e-5), "1.00e-04"),
+        (-2000.0, "2.58e-869"),
+    ],
 )
 def test_probabilities_are_written_in_scientific_notation_without_underflow(log_probability, text):
     assert format_probability(log_probability) == text

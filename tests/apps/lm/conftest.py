@@ -30,7 +30,9 @@ def set_bigram_weights(model):
     bias = logits(BIGRAM["<BOS>"])
     kernel = np.stack([logits(BIGRAM["a"]) - bias, logits(BIGRAM["b"]) - bias])
     model.get_layer("token_embedding").set_weights([embedding])
-    model.get_layer("recurrent_0").set_weights([np.eye(2, dtype="float32"), np.zeros((2, 2), "float32"), np.zeros(2, "float32")])
+    model.get_layer("recurrent_0").set_weights(
+        [np.eye(2, dtype="float32"), np.zeros((2, 2), "float32"), np.zeros(2, "float32")]
+    )
     model.get_layer("logits").set_weights([kernel, bias])
 
 

@@ -27,7 +27,12 @@ def word_run(tmp_path_factory):
     data = folder / "text.txt"
     data.write_text(_corpus(), encoding="utf-8")
     result = lm.fit(
-        data=data, valid=data, out=folder / "run", preset="tiny", level="word", min_count=2,
+        data=data,
+        valid=data,
+        out=folder / "run",
+        preset="tiny",
+        level="word",
+        min_count=2,
         model_overrides={"units": 32, "embedding_dim": 16},
         training_overrides={"epochs": 6, "batch_size": 8, "seed": 0, "verbose": 0, "learning_rate": 0.02},
     )
@@ -35,7 +40,7 @@ def word_run(tmp_path_factory):
 
 
 def test_word_level_fit_limits_the_vocabulary_and_reports_bits_per_word(word_run):
-    vocabulary = (word_run.run_dir + "/vocabulary.txt")
+    vocabulary = word_run.run_dir + "/vocabulary.txt"
     tokens = open(vocabulary, encoding="utf-8").read().split("\n")[:-1]
     assert tokens[:4] == ["<PAD>", "<UNK>", "<BOS>", "<EOS>"]
     assert "zebra" not in tokens and "pear" in tokens  # seen once < --min-count 2

@@ -19,7 +19,14 @@ def invoke(*args, input=None):
 
 def test_fit_on_the_embedded_names_writes_a_complete_run(trained_lm_run):
     out, output = trained_lm_run
-    for name in ("model.keras", "config.json", "metrics.json", "history.csv", "vocabulary.txt", "train_fingerprints.txt"):
+    for name in (
+        "model.keras",
+        "config.json",
+        "metrics.json",
+        "history.csv",
+        "vocabulary.txt",
+        "train_fingerprints.txt",
+    ):
         assert (out / name).is_file(), name
     metrics = json.loads((out / "metrics.json").read_text())
     assert "Validation perplexity by epoch:" in output and "bits per character" in output
@@ -110,7 +117,10 @@ def test_export_scores_and_samples_strings_without_seqkit(bigram_run, tmp_path):
     assert served.returncode == 0, served.stderr[-2000:]
     rows = json.loads(served.stdout.strip().splitlines()[-1])
 
-    expected = [json.loads(line) for line in invoke("lm", "score", "--model", str(bigram_run), "--json", *sentences).output.splitlines()]
+    expected = [
+        json.loads(line)
+        for line in invoke("lm", "score", "--model", str(bigram_run), "--json", *sentences).output.splitlines()
+    ]
     assert rows["log_probability"] == pytest.approx([e["log_probability"] for e in expected], abs=1e-4)
     assert rows["tokens"][2] == ["a", "<UNK>", "b", "<EOS>"]
     assert rows["tokens"][0] == ["a", "b", "<EOS>"]

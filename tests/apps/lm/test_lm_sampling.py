@@ -58,3 +58,10 @@ def test_novel_leaves_out_training_sequences(bigram):
 def test_bad_sampling_arguments_are_user_errors(bigram, arguments, message):
     with pytest.raises(UserInputError, match=message):
         bigram.sample(**arguments)
+
+
+def test_top_p_and_top_k_keep_only_the_most_likely_tokens(bigram):
+    # top-p 0.4 keeps "a" after <BOS> (0.5), "b" after "a" (0.6), <EOS> after "b" (0.9): always "ab".
+    assert {s["text"] for s in bigram.sample(30, seed=5, top_p=0.4)} == {"ab"}
+    # top-k 1 is greedy whatever the temperature.
+    assert {s["text"] for s in bigram.sample(30, seed=5, top_k=1, temperature=5.0)} == {"ab"}

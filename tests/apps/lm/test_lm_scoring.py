@@ -15,7 +15,9 @@ def test_scores_are_products_of_the_hand_set_probabilities(bigram_run):
     ab, b, a_unknown = model.predict(["ab", "b", "axb"])
     # P(ab) = P(a|<BOS>) · P(b|a) · P(<EOS>|b) = 0.5 · 0.6 · 0.9 = 0.27
     assert [t["token"] for t in ab["tokens"]] == ["a", "b", "<EOS>"]
-    assert [t["log_prob"] for t in ab["tokens"]] == pytest.approx([math.log(0.5), math.log(0.6), math.log(0.9)], abs=1e-5)
+    assert [t["log_prob"] for t in ab["tokens"]] == pytest.approx(
+        [math.log(0.5), math.log(0.6), math.log(0.9)], abs=1e-5
+    )
     assert ab["log_probability"] == pytest.approx(math.log(0.27), abs=1e-5)
     assert ab["log10_probability"] == pytest.approx(math.log10(0.27), abs=1e-5)
     assert ab["probability"] == "2.70e-01"

@@ -43,9 +43,17 @@ def test_melody_refuses_overlapping_notes():
         MelodyCodec().encode([Note(60, 0, 4), Note(64, 2, 2)])
 
 
-def test_melody_line_keeps_the_top_note_and_cuts_at_the_next_onset():
+def test_melody_line_keeps_the_top_note_and_cuts_it_at_a_higher_onset():
     chords = [Note(48, 0, 8), Note(64, 0, 6), Note(55, 4, 4), Note(67, 4, 4)]
     assert melody_line(chords) == [Note(64, 0, 4), Note(67, 4, 4)]
+
+
+def test_melody_line_is_not_cut_by_lower_voices_moving_under_a_held_note():
+    voices = [Note(72, 0, 8), Note(48, 0, 4), Note(50, 4, 2), Note(52, 6, 4), Note(71, 8, 2)]
+    # The bass moves at steps 4 and 6 under the held C; at step 8 the C has ended.
+    assert melody_line(voices) == [Note(72, 0, 8), Note(71, 8, 2)]
+    # Silence in the top voice lets the next onset through, whatever its pitch.
+    assert melody_line([Note(72, 0, 2), Note(48, 4, 2)]) == [Note(72, 0, 2), Note(48, 4, 2)]
 
 
 def test_polyphonic_events_round_trip_chords_and_overlaps():

@@ -97,3 +97,53 @@ def test_user_errors(tmp_path, review_writer):
     one_label.write_text("text,label\na,pos\nb,pos\n", encoding="utf-8")
     with pytest.raises(UserInputError, match="at least two"):
         sentiment.fit(data=one_label, valid=one_label, out=tmp_path / "run", preset="tiny", training_overrides=QUICK)
+
+
+def test_yelp_full_is_read_as_a_headerless_table(tmp_path, monkeypatch):
+    from seqkit.apps.sentiment import data_sources
+
+    root = tmp_path / "yelp_review_full_csv"
+    root.mkdir()
+    rows = "".join(f'"{i % 5 + 1}","Review number {i}, with a comma."\n' for i in range(20))
+    (root / "train.csv").write_text(rows, encoding="utf-8")
+    (root / "test.csv").write_text(rows, encoding="utf-8")
+    monkeypatch.setattr(
+        "seqkit.data.downloads.dataset_files", lambda name: {"train": root / "train.csv", "test": root / "test.csv"}
+    )
+    train, valid, sources = data_sources.resolve_training_data(dataset="yelp-full", seed=3)
+    assert (len(train), len(valid)) == (18, 2)
+    assert sources["dataset"] == "yelp-full" and sources["valid"].startswith("10% of")
+    assert set(train.labels + valid.labels) == {"1", "2", "3", "4", "5"}
+    assert train.texts[0].startswith("Review number") and train.origins[0][1] >= 1
+
+
+def test_embedded_reviews_are_up_to_date():
+    import pathlib
+    import subprocess
+    import sys
+
+    import seqkit.apps.sentiment
+
+    script = pathlib.Path(seqkit.apps.sentiment.__file__).parent / "data" / "make_reviews.py"
+    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+def test_wordpiece_model_trains_and_exports_the_same_answers(tmp_path, review_writer):
+    import tensorflow as tf
+
+    train = review_writer(tmp_path / "train.csv", 30)
+    sentiment.fit(data=train, valid=train, out=tmp_path / "run", preset="tiny", tokenizer="wordpiece",
+                  max_vocabulary=80, training_overrides=QUICK)
+    rater = sentiment.load(tmp_path / "run")
+    assert (tmp_path / "run" / "word_pieces.txt").is_file()
+    assert rater.config["encoder"]["tokenizer"] == "wordpiece"
+    texts = ["The screen is superbly excellent!", "Unseen wordings everywhere", ""]
+    assert "<UNK>" not in rater.encoder.tokens("superbly")  # cut into known pieces
+    version = rater.export(tmp_path / "saved_models")
+    served = tf.saved_model.load(str(version)).signatures["serving_default"](texts=tf.constant(texts))
+    expected = rater.predict(texts)
+    assert [r.decode() for r in served["rating"].numpy()] == [e["rating"] for e in expected]
+    np.testing.assert_allclose(
+        served["probabilities"].numpy(), [list(e["probabilities"].values()) for e in expected], atol=1e-5
+    )

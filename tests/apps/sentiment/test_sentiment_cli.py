@@ -153,3 +153,13 @@ def test_help_lists_the_app_options_without_importing_tensorflow():
     assert result.returncode == 0, result.stderr
     assert "--head [softmax|ordinal]" in result.stdout and "--skip-bad-rows" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_fit_without_data_uses_the_embedded_reviews(tmp_path):
+    out = tmp_path / "run"
+    result = invoke("sentiment", "fit", "--out", str(out), "--preset", "tiny", "--epochs", "1", "--seed", "0", "--quiet")
+    assert result.exit_code == 0, result.output
+    config = json.loads((out / "config.json").read_text())
+    assert config["data"]["train"].endswith("train.csv") and config["data"]["valid"].endswith("valid.csv")
+    assert (config["data"]["train_texts"], config["data"]["valid_texts"]) == (1000, 200)
+    assert "Validation (200 texts)" in result.output

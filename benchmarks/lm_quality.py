@@ -66,6 +66,7 @@ def main():
     parser.add_argument("--k", type=float, default=0.01, help="pseudo-count of the add-k baselines")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", help="run directory (default: a temporary one)")
+    parser.add_argument("--resume", action="store_true", help="continue the run in --out up to --epochs")
     args = parser.parse_args()
 
     from seqkit.apps import lm
@@ -94,7 +95,7 @@ def main():
         vocab_size=args.vocab_size,
         min_count=args.min_count,
         model_overrides={key: value for key, value in model_overrides.items() if value is not None},
-        training_overrides={**overrides, "seed": args.seed, "verbose": 2},
+        training_overrides={**overrides, "seed": args.seed, "verbose": 2, "resume": args.resume},
     )
     seconds = time.perf_counter() - start
     vocabulary = set(lm.load(out).vocabulary.tokens)

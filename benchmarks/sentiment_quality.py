@@ -51,23 +51,41 @@ def run_seqkit(train_path, valid_path, out, variant, epochs, seed):
     overrides = {"seed": seed, "verbose": 2}
     if epochs:
         overrides["epochs"] = epochs
+    options = {key: value for key, value in variant.items() if "." not in key}
+    model = {key[6:]: value for key, value in variant.items() if key.startswith("model.")}
+    overrides.update({key[9:]: value for key, value in variant.items() if key.startswith("training.")})
     start = time.perf_counter()
-    result = sentiment.fit(data=train_path, valid=valid_path, out=out, training_overrides=overrides, **variant)
+    result = sentiment.fit(
+        data=train_path, valid=valid_path, out=out, model_overrides=model, training_overrides=overrides, **options
+    )
     return result.metrics, time.perf_counter() - start
 
 
 def parse_variant(text):
+    """`"head=ordinal,model.units=64"` → `{"head": "ordinal", "model.units": 64}` (numbers converted)."""
     settings = {}
     for part in text.split(","):
         key, _, value = part.partition("=")
-        settings[key.strip()] = value.strip()
+        for kind in (int, float):
+            try:
+                value = kind(value)
+                break
+            except ValueError:
+                continue
+        settings[key.strip()] = value.strip() if isinstance(value, str) else value
     return settings
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("datasets", nargs="+", help="NAME=TRAIN,VALID")
-    parser.add_argument("--variant", action="append", default=[], help="extra fit settings, e.g. head=ordinal")
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        help="extra fit settings, e.g. head=ordinal,model.units=64,training.learning_rate=0.002",
+    )
+    parser.add_argument("--no-default", action="store_true", help="run only the --variant settings")
     parser.add_argument("--epochs", type=int, default=None, help="override the preset's epochs (time-boxing)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", default=None, help="folder for run directories (default: a temporary one)")
@@ -80,7 +98,9 @@ def main():
     from seqkit.data.text_classification import LabelSet
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"TensorFlow {tf.__version__}; CPU cores available: {cores}; GPUs: {len(tf.config.list_physical_devices('GPU'))}")
+    print(
+        f"TensorFlow {tf.__version__}; CPU cores available: {cores}; GPUs: {len(tf.config.list_physical_devices('GPU'))}"
+    )
     root = pathlib.Path(args.out or tempfile.mkdtemp(prefix="sentiment-bench-"))
     results = {}
     for spec in args.datasets:
@@ -90,7 +110,7 @@ def main():
         label_set = LabelSet.detect(train.labels)
         rows = {}
         rows["tfidf_logreg"] = tfidf_baseline(train, valid, label_set)
-        for variant_text in [""] + args.variant:
+        for variant_text in ([] if args.no_default else [""]) + args.variant:
             variant = parse_variant(variant_text) if variant_text else {}
             label = "seqkit default" + (f" + {variant_text}" if variant_text else "")
             out = root / name / (variant_text.replace("=", "-").replace(",", "_") or "default")

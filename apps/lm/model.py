@@ -10,6 +10,8 @@ from seqkit.errors import UserInputError
 from seqkit.metrics.perplexity import LN10, bits_per_token, format_probability, perplexity
 
 SCORE_BATCH_SIZE = 128
+# Most logits (floats) computed at once when scoring: 64 Mi floats = 256 MiB, whatever the vocabulary size.
+SCORE_LOGITS_BUDGET = 64 * 2**20
 NOVEL_ROUNDS = 10
 UNK_NOTE = (
     "<UNK> stands for every token outside the vocabulary: an unknown token is scored as the <UNK> token, "
@@ -52,8 +54,12 @@ class LanguageModel:
         encoded = [encoding.encode(self.vocabulary, tokens) for tokens in token_lists]
         order = sorted(range(len(encoded)), key=lambda i: -len(encoded[i]))
         results = [None] * len(encoded)
-        for begin in range(0, len(order), SCORE_BATCH_SIZE):
-            chunk = order[begin : begin + SCORE_BATCH_SIZE]
+        begin = 0
+        while begin < len(order):
+            # Longest first: the first row fixes the padded length, and the logits stay within the budget.
+            rows = SCORE_LOGITS_BUDGET // (len(encoded[order[begin]]) * len(self.vocabulary))
+            chunk = order[begin : begin + min(SCORE_BATCH_SIZE, max(1, rows))]
+            begin += len(chunk)
             batch = np.zeros((len(chunk), len(encoded[chunk[0]])), dtype=np.int32)
             for row, i in enumerate(chunk):
                 batch[row, : len(encoded[i])] = encoded[i]

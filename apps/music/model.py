@@ -126,7 +126,7 @@ class MusicModel:
                 notes = notes[: len(primer_notes) + length]
             pieces.append(
                 GeneratedPiece(
-                    notes=[n for n in self._unshift(notes, shift)],
+                    notes=self._unshift(notes, shift),
                     token_ids=row[len(ids) :],
                     primer_notes=len(primer_notes),
                 )

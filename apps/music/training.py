@@ -69,9 +69,10 @@ def windows(sequences, window):
 
 
 def make_lm_dataset(examples, batch_size, shuffle=False, seed=None):
+    """Padded, length-bucketed batches of `(token_ids, labels)`; labels are padded with -1 (ignored)."""
     from seqkit.data.pipeline import make_dataset
 
-    return make_dataset(
+    dataset = make_dataset(
         examples,
         batch_size=batch_size,
         shuffle=shuffle,
@@ -80,6 +81,8 @@ def make_lm_dataset(examples, batch_size, shuffle=False, seed=None):
         label_key="labels",
         bucket_boundaries="auto",
     )
+    # The language model's one input is a plain tensor, not a dict.
+    return dataset.map(lambda features, labels: (features["token_ids"], labels))
 
 
 def train_music_model(train, valid, *, out, model_config, data_config, training_config, sources, preset=None):

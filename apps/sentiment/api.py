@@ -31,7 +31,9 @@ class FitResult:
         lines = [f"Trained on {self.data['train']} ({self.data['train_texts']} texts)."]
         skipped = self.data.get("skipped_rows", {})
         if any(skipped.values()):
-            lines.append(f"Skipped bad rows: {skipped.get('train', 0)} in training, {skipped.get('valid', 0)} in validation.")
+            lines.append(
+                f"Skipped bad rows: {skipped.get('train', 0)} in training, {skipped.get('valid', 0)} in validation."
+            )
         if self.metrics.get("count"):
             m = self.metrics
             lines.append(

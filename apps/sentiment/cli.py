@@ -31,9 +31,17 @@ FIT_OPTIONS = COLUMN_OPTIONS + (
         help="The label set in order, comma separated (e.g. neg,pos). Default: detected from the data "
         "(integers: every value from the lowest to the highest, 1-5 for star ratings).",
     ),
-    click.option("--head", type=click.Choice(["softmax", "ordinal"]), help="Softmax over classes, or ordinal (cumulative logits)."),
+    click.option(
+        "--head",
+        type=click.Choice(["softmax", "ordinal"]),
+        help="Softmax over classes (rates with the most probable), or ordinal (cumulative logits; rates with the median).",
+    ),
     click.option("--pooling", type=click.Choice(["last", "mean", "max"]), help="How the sequence becomes one vector."),
-    click.option("--class-weights", type=click.Choice(["none", "balanced"]), help="Weigh rare classes up."),
+    click.option(
+        "--class-weights",
+        type=click.Choice(["none", "balanced"]),
+        help="balanced: weigh classes by inverse frequency (default preset); none: every text counts the same.",
+    ),
     click.option(
         "--embeddings",
         type=click.Path(exists=True, dir_okay=False),
@@ -60,7 +68,7 @@ group = make_app_group(
             "Sentiment: rate a review (1-5 stars by default, or any label set found in the data). Reads "
             "CSV/TSV/JSON Lines/Parquet tables with a text and a label column, or folders of pos/ and neg/ text "
             "files; --dataset imdb or yelp-full downloads a standard set. Words are split off punctuation "
-            "(\"great!\" -> great, !) and lowercased."
+            '("great!" -> great, !) and lowercased.'
         ),
         api_module="seqkit.apps.sentiment.api",
         input_name="TEXT",

@@ -25,7 +25,7 @@ class SentimentModel:
         import seqkit.layers  # noqa: F401 (registers the layers that `model.keras` names)
         from seqkit.apps.sentiment.encoders import load_encoder
         from seqkit.data.text_classification import LabelSet
-        from seqkit.tasks import class_probabilities
+        from seqkit.tasks import class_probabilities, classifier_head
 
         self.run = run
         self.config = run.read_config(app="sentiment")
@@ -33,6 +33,9 @@ class SentimentModel:
         self.labels = labels or LabelSet.load(run.file(LABELS_FILE))
         self.model = model or run.load_model()
         self._class_probabilities = class_probabilities
+        # An ordinal head rates with the median of its distribution (the rating with the least expected
+        # absolute error); a softmax head with the most probable rating.
+        self.decision = "median" if classifier_head(self.model) == "ordinal" else "argmax"
 
         @tf.function(reduce_retracing=True)
         def probabilities(token_ids):
@@ -55,12 +58,16 @@ class SentimentModel:
             result[chunk] = np.asarray(self._probabilities(batch))
         return result
 
+    def decide(self, probabilities):
+        """Class ids from probabilities `(batch, num_classes)`: argmax, or the median for ordinal heads."""
+        return decide(probabilities, self.decision)
+
     def predict(self, texts):
         """Rate raw texts.
 
         Returns:
-            One dict per text: `text`, `rating` (the most probable label) and `probabilities`
-            (`{label: probability}` for every label, in label order).
+            One dict per text: `text`, `rating` (the most probable label; for ordinal heads the median one)
+            and `probabilities` (`{label: probability}` for every label, in label order).
         """
         texts = list(texts)
         if not texts:
@@ -69,10 +76,10 @@ class SentimentModel:
         return [
             {
                 "text": text,
-                "rating": self.labels.labels[int(np.argmax(row))],
+                "rating": self.labels.labels[int(choice)],
                 "probabilities": {label: round(float(p), 6) for label, p in zip(self.labels.labels, row)},
             }
-            for text, row in zip(texts, scores)
+            for text, row, choice in zip(texts, scores, self.decide(scores))
         ]
 
     def format_prediction(self, result):
@@ -110,7 +117,7 @@ class SentimentModel:
         from seqkit.metrics.classification_report import plot_confusion_matrix
         from seqkit.metrics.ordinal import ordinal_scores
 
-        predicted = np.argmax(self.probabilities(data.texts), axis=-1)
+        predicted = self.decide(self.probabilities(data.texts))
         scores = ordinal_scores(
             self.labels.encode(data.labels), predicted, labels=self.labels.labels, values=self.labels.values
         )
@@ -135,7 +142,12 @@ class SentimentModel:
 
         with portable_recurrent_kernels(self.model):
             module = build_text_classifier_serving_module(
-                self.model, self.encoder, self.labels.labels, self._class_probabilities, label_output="rating"
+                self.model,
+                self.encoder,
+                self.labels.labels,
+                self._class_probabilities,
+                label_output="rating",
+                decision=self.decision,
             )
             signature = module.serve.get_concrete_function()
             return export_saved_model(
@@ -144,5 +156,21 @@ class SentimentModel:
                 app="sentiment",
                 version=version,
                 signatures={"serving_default": signature},
-                metadata={"labels": self.labels.labels, "encoder": self.encoder.settings()},
+                metadata={"labels": self.labels.labels, "encoder": self.encoder.settings(), "decision": self.decision},
             )
+
+
+def decide(probabilities, decision="argmax"):
+    """Class ids `(batch,)` from probabilities: `"argmax"`, or `"median"` (first class whose cumulative
+    probability reaches 1/2).
+
+    Example:
+
+    >>> p = np.array([[0.4, 0.0, 0.0, 0.0, 0.6], [0.3, 0.1, 0.2, 0.15, 0.25]])
+    >>> decide(p).tolist(), decide(p, "median").tolist()
+    ([4, 0], [4, 2])
+    """
+    probabilities = np.asarray(probabilities)
+    if decision == "median":
+        return np.argmax(np.cumsum(probabilities, axis=-1) >= 0.5 - 1e-6, axis=-1)
+    return np.argmax(probabilities, axis=-1)

@@ -12,12 +12,14 @@ CLASS_WEIGHTS = ("none", "balanced")
 
 
 def balanced_class_weights(class_ids, num_classes):
-    """`n / (K * count_k)` for each class seen in `class_ids` (0 for unseen ones): rare classes weigh more.
+    """`n / (K * count_k)` for each class seen in `class_ids`, K the number of classes seen; 0 for unseen ones.
+
+    Rare classes weigh more, and the weights average to 1 over the texts.
 
     Example:
 
-    >>> balanced_class_weights([0, 0, 0, 1], 3).tolist()
-    [0.5, 1.5, 0.0]
+    >>> [round(w, 4) for w in balanced_class_weights([0, 0, 0, 1], 3).tolist()]
+    [0.6667, 2.0, 0.0]
     """
     counts = np.bincount(np.asarray(class_ids, dtype=np.int64), minlength=num_classes).astype(np.float64)
     seen = counts > 0
@@ -32,9 +34,7 @@ def make_classification_dataset(encoder, texts, class_ids, batch_size, *, shuffl
 
     from seqkit.data.pipeline import make_dataset
 
-    examples = [
-        {"token_ids": encoder.encode(text), "label": np.int32(label)} for text, label in zip(texts, class_ids)
-    ]
+    examples = [{"token_ids": encoder.encode(text), "label": np.int32(label)} for text, label in zip(texts, class_ids)]
     dataset = make_dataset(
         examples,
         batch_size=batch_size,
@@ -107,9 +107,7 @@ def train_classifier(
     train_ds = make_classification_dataset(
         encoder, train.texts, train_ids, config.batch_size, shuffle=True, seed=config.seed, weights=weights
     )
-    valid_ds = (
-        make_classification_dataset(encoder, valid.texts, valid_ids, config.batch_size) if valid.texts else None
-    )
+    valid_ds = make_classification_dataset(encoder, valid.texts, valid_ids, config.batch_size) if valid.texts else None
 
     vectors = coverage = None
     if embeddings is not None:

@@ -35,7 +35,9 @@ class WordIdEncoder:
     """
 
     def __init__(self, words, lowercase=True, max_length=None):
-        if max_length is not None and (isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1):
+        if max_length is not None and (
+            isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1
+        ):
             raise ValueError(f"`max_length` must be None or a positive integer. Received: max_length={max_length!r}")
         self.words = words
         self.lowercase = bool(lowercase)

@@ -40,10 +40,14 @@ class WordPieceEncoder:
     """
 
     def __init__(self, words, lowercase=True, max_length=None, max_word_chars=50):
-        if max_length is not None and (isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1):
+        if max_length is not None and (
+            isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1
+        ):
             raise ValueError(f"`max_length` must be None or a positive integer. Received: max_length={max_length!r}")
         if not isinstance(max_word_chars, int) or max_word_chars < 1:
-            raise ValueError(f"`max_word_chars` must be a positive integer. Received: max_word_chars={max_word_chars!r}")
+            raise ValueError(
+                f"`max_word_chars` must be a positive integer. Received: max_word_chars={max_word_chars!r}"
+            )
         self.words = words
         self.lowercase = bool(lowercase)
         self.max_length = max_length

@@ -79,6 +79,10 @@ class RunDirectory:
         """Load `model.keras` (uncompiled: seqkit compiles again when it trains)."""
         import keras
 
+        # Importing these registers seqkit's cells, layers and the task builders' layers with Keras.
+        import seqkit.layers
+        import seqkit.tasks  # noqa: F401
+
         if not self.model_path.is_file():
             raise UserInputError("missing model.keras; did `fit` finish?", path=self.path)
         return keras.saving.load_model(self.model_path, compile=False)

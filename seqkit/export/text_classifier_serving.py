@@ -1,7 +1,9 @@
 """Serving module for text classifiers: raw texts in, label and the probability of every label out."""
 
 
-def build_text_classifier_serving_module(model, encoder, labels, probabilities, label_output="label"):
+def build_text_classifier_serving_module(
+    model, encoder, labels, probabilities, label_output="label", decision="argmax"
+):
     """A `tf.Module` whose `serve` function classifies a batch of raw texts in plain TensorFlow ops.
 
     Args:
@@ -12,6 +14,8 @@ def build_text_classifier_serving_module(model, encoder, labels, probabilities, 
         probabilities: `probabilities(model, outputs)` → `(batch, num_classes)`, such as
             `seqkit.tasks.class_probabilities`.
         label_output: the name of the predicted-label output (e.g. `"rating"`).
+        decision: how the label is chosen: `"argmax"` (the most probable) or `"median"` (the first label
+            whose cumulative probability reaches 1/2, for ordered labels).
 
     Returns:
         A `tf.Module` with a `serve` `tf.function` taking a `(batch,)` string tensor `texts` and returning
@@ -20,6 +24,9 @@ def build_text_classifier_serving_module(model, encoder, labels, probabilities, 
         strings naming the columns of `probabilities`).
     """
     import tensorflow as tf
+
+    if decision not in ("argmax", "median"):
+        raise ValueError(f"`decision` must be 'argmax' or 'median'. Received: decision={decision!r}")
 
     class TextClassifierServing(tf.Module):
         def __init__(self):
@@ -33,7 +40,11 @@ def build_text_classifier_serving_module(model, encoder, labels, probabilities, 
             token_ids = encoder.tf_encode(texts, self.table)
             outputs = self.model({"token_ids": token_ids}, training=False)
             scores = tf.cast(probabilities(self.model, outputs), tf.float32)
-            index = tf.cast(tf.argmax(scores, axis=-1), tf.int32)
+            if decision == "median":
+                reached = tf.cast(tf.math.cumsum(scores, axis=-1) >= 0.5 - 1e-6, tf.int32)
+                index = tf.argmax(reached, axis=-1, output_type=tf.int32)
+            else:
+                index = tf.argmax(scores, axis=-1, output_type=tf.int32)
             batch = tf.shape(texts)[0]
             return {
                 label_output: tf.gather(self.label_names, index),

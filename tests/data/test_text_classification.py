@@ -49,7 +49,10 @@ def test_bad_rows_raise_with_line_or_are_counted(tmp_path):
     data = read_labelled_table(path, skip_bad_rows=True)
     assert data.texts == ["fine", "also fine"] and data.skipped == 3
     assert [p.split(": ", 1)[1] for p in data.problems] == [
-        "missing text", "the text is not valid in the file's encoding", "missing label"]
+        "missing text",
+        "the text is not valid in the file's encoding",
+        "missing label",
+    ]
     assert data.problems[1].endswith("bad.csv:4: the text is not valid in the file's encoding")
     assert read_labelled_table(path, encoding="latin-1", skip_bad_rows=True).texts[1] == "café"
 

@@ -29,4 +29,8 @@ def test_vocabulary_size_lowercasing_and_round_trip(tmp_path):
     assert encoder.encode("a c B").tolist() == [2, 1, 1]
     encoder.save(tmp_path)
     loaded = WordIdEncoder.load(tmp_path, encoder.settings())
-    assert loaded.words == encoder.words and loaded.settings() == {"tokenizer": "word", "lowercase": False, "max_length": None}
+    assert loaded.words == encoder.words and loaded.settings() == {
+        "tokenizer": "word",
+        "lowercase": False,
+        "max_length": None,
+    }

@@ -37,4 +37,6 @@ def test_learned_vocabulary_and_round_trip(tmp_path):
     np.testing.assert_array_equal(graph, encoder.encode_batch(texts[:4]))
     encoder.save(tmp_path)
     loaded = WordPieceEncoder.load(tmp_path, encoder.settings())
-    assert loaded.words == encoder.words and loaded.encode("good story").tolist() == encoder.encode("good story").tolist()
+    assert (
+        loaded.words == encoder.words and loaded.encode("good story").tolist() == encoder.encode("good story").tolist()
+    )

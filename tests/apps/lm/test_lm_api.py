@@ -1,6 +1,7 @@
 """The Python API at word level: vocabulary limits, <UNK>, and ranking of similar sentences."""
 
 import json
+import math
 
 import pytest
 
@@ -72,3 +73,36 @@ def test_unknown_preset_and_dataset_are_user_errors(tmp_path):
         lm.fit(out=tmp_path, preset="huge")
     with pytest.raises(UserInputError, match="no standard dataset"):
         lm.fit(out=tmp_path, dataset="ptb")
+
+
+def test_a_100k_word_vocabulary_scores_without_one_hot_tensors(tmp_path):
+    from seqkit.apps.lm.model import LanguageModel
+    from seqkit.data.vocabulary import Vocabulary
+    from seqkit.export.run_directory import RunDirectory
+    from seqkit.tasks import language_model
+
+    vocabulary = Vocabulary(["<PAD>", "<UNK>", "<BOS>", "<EOS>"] + [f"w{i}" for i in range(99_996)])
+    run = RunDirectory(tmp_path).create()
+    run.write_config({"app": "lm", "level": "word"})
+    model = LanguageModel(run, model=language_model(100_000, embedding_dim=4, units=4), vocabulary=vocabulary)
+    (scored,) = model.predict(["w5 w99995 w7 unseen"])
+    assert [t["token"] for t in scored["tokens"]] == ["w5", "w99995", "w7", "unseen", "<EOS>"]
+    assert scored["unknown"] == ["unseen"]
+    # An untrained model is close to uniform over 100,000 ids.
+    assert all(abs(t["log_prob"] + math.log(100_000)) < 0.1 for t in scored["tokens"])
+
+
+def test_word_level_export_scores_like_the_python_api(word_run, tmp_path):
+    import tensorflow as tf
+
+    model = lm.load(word_run.run_dir)
+    path = model.export(tmp_path / "saved_models")
+    assert path == tmp_path / "saved_models" / "lm" / "1"
+    sentences = ["the apple and pear salad is fresh.", "She bought a zebra, didn't she?"]
+    served = tf.saved_model.load(str(path)).signatures["serving_default"](sentences=tf.constant(sentences))
+    expected = model.predict(sentences)
+    assert served["log_probability"].numpy().tolist() == pytest.approx(
+        [e["log_probability"] for e in expected], abs=1e-4
+    )
+    tokens = [[t.decode() for t in row if t] for row in served["tokens"].numpy()]
+    assert tokens[1] == ["<UNK>" if t["unknown"] else t["token"] for t in expected[1]["tokens"]]

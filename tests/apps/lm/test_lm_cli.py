@@ -129,3 +129,17 @@ def test_export_scores_and_samples_strings_without_seqkit(bigram_run, tmp_path):
     assert all(t.startswith(p) for t, p in zip(texts, ["", "a", "b"] * 100))
     # P(<EOS> | b) = 0.9: most samples primed with "b" end right away.
     assert 0.75 < sum(t == "b" for t in texts[2::3]) / 100 <= 1.0
+
+
+def test_help_of_every_lm_verb_does_not_import_tensorflow():
+    script = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from seqkit.cli.main import cli\n"
+        "for verb in ('fit', 'sample', 'score', 'evaluate', 'export'):\n"
+        "    assert CliRunner().invoke(cli, ['lm', verb, '--help']).exit_code == 0\n"
+        "print('tensorflow' in sys.modules, 'keras' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["False", "False"]

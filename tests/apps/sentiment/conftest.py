@@ -50,8 +50,23 @@ def trained_sentiment_run(review_corpus, tmp_path_factory):
     out = tmp_path_factory.mktemp("runs") / "sentiment"
     result = CliRunner().invoke(
         cli,
-        ["sentiment", "fit", "--data", str(train), "--valid", str(valid), "--out", str(out), "--preset", "tiny",
-         "--epochs", "12", "--seed", "1", "--quiet"],
+        [
+            "sentiment",
+            "fit",
+            "--data",
+            str(train),
+            "--valid",
+            str(valid),
+            "--out",
+            str(out),
+            "--preset",
+            "tiny",
+            "--epochs",
+            "12",
+            "--seed",
+            "1",
+            "--quiet",
+        ],
     )
     assert result.exit_code == 0, result.output
     return out, result.output

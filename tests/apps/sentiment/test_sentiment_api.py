@@ -4,19 +4,27 @@ import numpy as np
 import pytest
 
 from seqkit.apps import sentiment
+from seqkit.apps.sentiment.model import decide
 from seqkit.errors import UserInputError
 
 QUICK = {"epochs": 1, "seed": 0, "verbose": 0}
 
 
-def test_ordinal_head_with_balanced_class_weights_trains_and_gives_probabilities(tmp_path, review_writer):
+def test_ordinal_head_with_balanced_class_weights_trains_and_gives_probabilities(tmp_path):
+    import tensorflow as tf
+
     train = tmp_path / "train.csv"
     with open(train, "w", encoding="utf-8") as handle:
         handle.write("text,rating\n")
         for i in range(30):  # skewed: 24 five-star reviews, 6 one-star ones
             handle.write('"The phone is awful, really terrible!",1\n' if i % 5 == 0 else "The film is superb!,5\n")
     result = sentiment.fit(
-        data=train, valid=train, out=tmp_path / "run", preset="tiny", head="ordinal", class_weights="balanced",
+        data=train,
+        valid=train,
+        out=tmp_path / "run",
+        preset="tiny",
+        head="ordinal",
+        class_weights="balanced",
         training_overrides=QUICK,
     )
     config = json.loads((tmp_path / "run" / "config.json").read_text())
@@ -30,6 +38,15 @@ def test_ordinal_head_with_balanced_class_weights_trains_and_gives_probabilities
     assert probabilities.shape == (2, 5)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
     assert result.metrics["count"] == 30
+    # Ordinal heads rate with the median rating, in Python and in the exported graph alike.
+    assert rater.decision == "median"
+    texts = ["The film is superb!", "The phone is awful", "unknown words only", ""]
+    predicted = rater.predict(texts)
+    medians = decide(rater.probabilities(texts), "median")
+    assert [p["rating"] for p in predicted] == [rater.labels.labels[i] for i in medians]
+    version = rater.export(tmp_path / "saved_models")
+    served = tf.saved_model.load(str(version)).signatures["serving_default"](texts=tf.constant(texts))
+    assert [r.decode() for r in served["rating"].numpy()] == [p["rating"] for p in predicted]
 
 
 def test_binary_word_labels_from_imdb_folders_via_dataset_download(tmp_path, monkeypatch):
@@ -59,29 +76,30 @@ def test_binary_word_labels_from_imdb_folders_via_dataset_download(tmp_path, mon
     assert set(prediction["probabilities"]) == {"neg", "pos"}
 
 
-def test_explicit_labels_make_other_rows_bad_rows(tmp_path):
+def test_explicit_labels_skip_bad_rows_and_pretrained_vectors(tmp_path):
     train = tmp_path / "train.jsonl"
-    rows = [{"text": "good film", "label": "positive"}, {"text": "bad film", "label": "negative"}] * 3
+    rows = [{"text": "Good film", "label": "positive"}, {"text": "bad Phone", "label": "negative"}] * 3
     rows.append({"text": "who knows", "label": "unsure"})
     train.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    vectors = tmp_path / "vectors.txt"
+    vectors.write_text("2 3\nPhone 0.5 -1.0 2.0\ngood 1.0 1.0 1.0\n", encoding="utf-8")
+    options = {"data": train, "valid": train, "out": tmp_path / "run", "preset": "tiny"}
     with pytest.raises(UserInputError, match=r"train.jsonl:7: label 'unsure' is not one of"):
-        sentiment.fit(data=train, valid=train, out=tmp_path / "run", preset="tiny", labels=["negative", "positive"],
-                      training_overrides=QUICK)
-    result = sentiment.fit(data=train, valid=train, out=tmp_path / "run", preset="tiny",
-                           labels=["negative", "positive"], skip_bad_rows=True, training_overrides=QUICK)
+        sentiment.fit(**options, labels=["negative", "positive"], training_overrides=QUICK)
+    result = sentiment.fit(
+        **options,
+        labels=["negative", "positive"],
+        skip_bad_rows=True,
+        embeddings=vectors,
+        training_overrides={**QUICK, "learning_rate": 1e-9},
+    )
     assert result.data["skipped_rows"] == {"train": 1, "valid": 1}
     assert "Skipped bad rows: 1 in training, 1 in validation." in result.summary()
-
-
-def test_pretrained_vectors_are_loaded_lowercased(tmp_path, review_writer):
-    train = review_writer(tmp_path / "train.csv", 10)
-    vectors = tmp_path / "vectors.txt"
-    vectors.write_text("2 3\nPhone 0.5 -1.0 2.0\nsuperb 1.0 1.0 1.0\n", encoding="utf-8")
-    result = sentiment.fit(data=train, valid=train, out=tmp_path / "run", preset="tiny", embeddings=vectors,
-                           training_overrides={**QUICK, "learning_rate": 1e-9})
     rater = sentiment.load(tmp_path / "run")
+    assert rater.labels.labels == ["negative", "positive"]
     embedding = rater.model.get_layer("token_embedding").get_weights()[0]
     assert embedding.shape[1] == 3
+    # File words are lowercased like the vocabulary: "Phone" gives the vector of "phone".
     np.testing.assert_allclose(embedding[rater.encoder.words.token_to_id("phone")], [0.5, -1.0, 2.0], atol=1e-4)
     assert result.metrics["embedding_coverage"] == pytest.approx(2 / (len(rater.encoder.words) - 2))
 
@@ -133,8 +151,15 @@ def test_wordpiece_model_trains_and_exports_the_same_answers(tmp_path, review_wr
     import tensorflow as tf
 
     train = review_writer(tmp_path / "train.csv", 30)
-    sentiment.fit(data=train, valid=train, out=tmp_path / "run", preset="tiny", tokenizer="wordpiece",
-                  max_vocabulary=80, training_overrides=QUICK)
+    sentiment.fit(
+        data=train,
+        valid=train,
+        out=tmp_path / "run",
+        preset="tiny",
+        tokenizer="wordpiece",
+        max_vocabulary=80,
+        training_overrides=QUICK,
+    )
     rater = sentiment.load(tmp_path / "run")
     assert (tmp_path / "run" / "word_pieces.txt").is_file()
     assert rater.config["encoder"]["tokenizer"] == "wordpiece"

@@ -39,7 +39,13 @@ def test_predict_returns_rating_and_every_probability(trained_sentiment_run):
 
 def test_predict_reads_one_text_per_line_from_stdin_and_prints_stars(trained_sentiment_run):
     out, _ = trained_sentiment_run
-    result = invoke("sentiment", "predict", "--model", str(out), input="The film is awful, really terrible!\n\nThe plot is good, really nice!\n")
+    result = invoke(
+        "sentiment",
+        "predict",
+        "--model",
+        str(out),
+        input="The film is awful, really terrible!\n\nThe plot is good, really nice!\n",
+    )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert len(lines) == 2
@@ -49,8 +55,17 @@ def test_predict_reads_one_text_per_line_from_stdin_and_prints_stars(trained_sen
 def test_evaluate_prints_report_json_and_confusion_png(trained_sentiment_run, review_corpus, tmp_path):
     out, _ = trained_sentiment_run
     png = tmp_path / "confusion.png"
-    result = invoke("sentiment", "evaluate", "--model", str(out), "--data", str(review_corpus[1]), "--json",
-                    "--confusion-png", str(png))
+    result = invoke(
+        "sentiment",
+        "evaluate",
+        "--model",
+        str(out),
+        "--data",
+        str(review_corpus[1]),
+        "--json",
+        "--confusion-png",
+        str(png),
+    )
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.output)
     assert metrics["accuracy"] == json.loads((out / "metrics.json").read_text())["accuracy"]
@@ -63,7 +78,9 @@ def test_evaluate_prints_report_json_and_confusion_png(trained_sentiment_run, re
 def test_bad_rows_exit_2_with_file_and_line_or_are_skipped(trained_sentiment_run, tmp_path):
     out, _ = trained_sentiment_run
     bad = tmp_path / "bad.csv"
-    bad.write_text('text,stars\n"The film is superb, really excellent!",5\n"no label",\n"The plot is poor",9\n', encoding="utf-8")
+    bad.write_text(
+        'text,stars\n"The film is superb, really excellent!",5\n"no label",\n"The plot is poor",9\n', encoding="utf-8"
+    )
     result = invoke("sentiment", "evaluate", "--model", str(out), "--data", str(bad))
     assert result.exit_code == 2
     assert f"{bad}:3: missing label" in result.output
@@ -157,7 +174,9 @@ def test_help_lists_the_app_options_without_importing_tensorflow():
 
 def test_fit_without_data_uses_the_embedded_reviews(tmp_path):
     out = tmp_path / "run"
-    result = invoke("sentiment", "fit", "--out", str(out), "--preset", "tiny", "--epochs", "1", "--seed", "0", "--quiet")
+    result = invoke(
+        "sentiment", "fit", "--out", str(out), "--preset", "tiny", "--epochs", "1", "--seed", "0", "--quiet"
+    )
     assert result.exit_code == 0, result.output
     config = json.loads((out / "config.json").read_text())
     assert config["data"]["train"].endswith("train.csv") and config["data"]["valid"].endswith("valid.csv")

@@ -128,6 +128,7 @@ group = make_app_group(
         fit_options=FIT_OPTIONS,
         evaluate_options=EVALUATE_OPTIONS,
         predict_verb="score",
+        evaluate_data_required=False,
         extra_commands=(generate,),
     )
 )

@@ -47,6 +47,8 @@ class AppSpec:
         fit_options: extra Click option decorators for `fit`, passed to `fit` as keyword arguments.
         evaluate_options: extra Click option decorators for `evaluate`.
         predict_verb: name of the prediction verb (`predict`, or e.g. `score`), or None for apps without one.
+        evaluate_data_required: whether `evaluate` needs `--data`; when False, the API's `evaluate` gets
+            `None` and uses the app's own held-out data.
         extra_commands: the app's own Click commands (`generate`, `sample`, ...).
     """
 
@@ -57,6 +59,7 @@ class AppSpec:
     fit_options: tuple = ()
     evaluate_options: tuple = ()
     predict_verb: str = "predict"
+    evaluate_data_required: bool = True
     extra_commands: tuple = ()
 
     def api(self):
@@ -105,7 +108,12 @@ def _fit_command(spec):
 def _evaluate_command(spec):
     @click.command("evaluate")
     @options.model_dir_option
-    @click.option("--data", type=options.existing_path, required=True, help="Labelled data to score.")
+    @click.option(
+        "--data",
+        type=options.existing_path,
+        required=spec.evaluate_data_required,
+        help="Labelled data to score." + ("" if spec.evaluate_data_required else " Default: the held-out data of the run."),
+    )
     @options.json_option
     @options.compose(*spec.evaluate_options)
     @report_errors

@@ -92,3 +92,21 @@ def test_export_passes_root_and_version(monkeypatch, tmp_path):
     group = make_group(monkeypatch)
     result = CliRunner().invoke(group, ["export", "--model", str(tmp_path), "--out", "root", "--version", "4"])
     assert result.output.strip() == "Exported fake model to root/fake/4"
+
+
+def test_evaluate_data_can_be_optional(monkeypatch, tmp_path):
+    seen = {}
+
+    class HeldOut(FakePredictor):
+        def evaluate(self, path, **options):
+            seen["path"] = path
+            return {"nll": 1.5}
+
+    monkeypatch.setattr(FAKE_API, "load", lambda model_dir: HeldOut())
+    runner = CliRunner()
+    optional = make_group(monkeypatch, evaluate_data_required=False)
+    result = runner.invoke(optional, ["evaluate", "--model", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"nll": 1.5} and seen["path"] is None
+    required = make_group(monkeypatch)
+    assert runner.invoke(required, ["evaluate", "--model", str(tmp_path)]).exit_code == 2

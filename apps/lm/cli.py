@@ -5,7 +5,7 @@ import json
 import click
 
 from seqkit.cli import options
-from seqkit.cli.app_group import AppSpec, _read_inputs, make_app_group
+from seqkit.cli.app_group import AppSpec, make_app_group, read_inputs
 from seqkit.cli.errors import report_errors
 
 API = "seqkit.apps.lm.api"
@@ -45,7 +45,7 @@ def score_command(model_dir, sentences, input_file, compare, as_json):
     Every sentence is scored as one sequence ending with <EOS>. Tokens outside the vocabulary are scored as
     <UNK> (the probability of any rare token), and the output says so.
     """
-    texts = _read_inputs(sentences, input_file)
+    texts = read_inputs(sentences, input_file)
     model = _load(model_dir)
     if compare:
         if len(texts) < 2:

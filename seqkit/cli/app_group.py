@@ -126,7 +126,12 @@ def _evaluate_command(spec):
     return evaluate
 
 
-def _read_inputs(arguments, input_file):
+def read_inputs(arguments, input_file):
+    """Inputs for a prediction verb: the arguments, else the lines of `--input FILE`, else standard input.
+
+    Blank lines are skipped. Giving both arguments and `--input`, or nothing on an interactive terminal, is a
+    usage error (exit 2).
+    """
     if arguments and input_file is not None:
         raise click.UsageError("Give inputs as arguments or with --input, not both.")
     if arguments:
@@ -146,7 +151,7 @@ def _predict_command(spec):
     @report_errors
     def predict(model_dir, inputs, input_file, as_json):
         """Run a trained model on raw inputs (arguments, --input FILE, or standard input)."""
-        texts = _read_inputs(inputs, input_file)
+        texts = read_inputs(inputs, input_file)
         predictor = spec.api().load(model_dir)
         for result in predictor.predict(texts):
             _emit(result, as_json, predictor.format_prediction)

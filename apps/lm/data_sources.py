@@ -1,9 +1,9 @@
 """Where language-model training data comes from: files given by the user, or the embedded corpus of names."""
 
 import pathlib
-import random
 
 from seqkit.apps.lm.text import read_sequences
+from seqkit.data.splits import hold_out_indices
 from seqkit.errors import UserInputError
 
 EMBEDDED_DIR = pathlib.Path(__file__).resolve().parent / "data"
@@ -26,10 +26,5 @@ def resolve_training_data(*, data=None, valid=None, dataset=None, level="char", 
     train = read_sequences(data, level)
     if valid is not None:
         return train, read_sequences(valid, level), {"train": str(data), "valid": str(valid)}
-    if len(train) < 2:
-        raise UserInputError("need at least 2 sequences to hold out validation data; give --valid", path=data)
-    order = list(range(len(train)))
-    random.Random(seed).shuffle(order)
-    held_out = set(order[: max(1, len(train) // 10)])
-    kept = [s for i, s in enumerate(train) if i not in held_out]
-    return kept, [train[i] for i in sorted(held_out)], {"train": str(data), "valid": f"10% of {data}"}
+    kept, held_out = hold_out_indices(len(train), seed=seed, path=data, what="sequences")
+    return [train[i] for i in kept], [train[i] for i in held_out], {"train": str(data), "valid": f"10% of {data}"}

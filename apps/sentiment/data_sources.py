@@ -1,8 +1,8 @@
 """Where sentiment training data comes from: user files or folders, a standard dataset, or the embedded reviews."""
 
 import pathlib
-import random
 
+from seqkit.data.splits import hold_out_indices
 from seqkit.errors import UserInputError
 
 EMBEDDED_DIR = pathlib.Path(__file__).resolve().parent / "data"
@@ -64,12 +64,6 @@ def resolve_training_data(
     if valid is not None:
         sources["valid"] = str(valid)
         return train, read_examples(valid, **valid_options), sources
-    if len(train) < 2:
-        raise UserInputError("need at least 2 texts to hold out validation data; give --valid", path=data)
-    order = list(range(len(train)))
-    random.Random(seed).shuffle(order)
-    cut = max(1, len(train) // 10)
-    held_out = sorted(order[:cut])
-    kept = sorted(order[cut:])
+    kept, held_out = hold_out_indices(len(train), seed=seed, path=data, what="texts")
     sources["valid"] = f"10% of {data}"
     return train.subset(kept), train.subset(held_out), sources

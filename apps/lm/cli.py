@@ -68,20 +68,7 @@ def score_command(model_dir, sentences, input_file, compare, as_json):
     show_default=True,
     help="Longest sequence in tokens (characters or words), prefix included.",
 )
-@click.option(
-    "--temperature",
-    type=click.FloatRange(min=0.0),
-    default=1.0,
-    show_default=True,
-    help="Divide the logits by this; below 1 is more conservative, 0 is greedy.",
-)
-@click.option("--top-k", type=click.IntRange(min=1), help="Sample among the k most likely tokens only.")
-@click.option(
-    "--top-p",
-    type=click.FloatRange(0.0, 1.0, min_open=True),
-    help="Sample among the most likely tokens whose probabilities add up to p.",
-)
-@click.option("--seed", type=int, help="Random seed: the same seed gives the same sequences.")
+@options.sampling_options
 @click.option("--novel", is_flag=True, help="Leave out sequences that appear verbatim in the training data.")
 @options.json_option
 @report_errors

@@ -51,16 +51,7 @@ EVALUATE_OPTIONS = (
 @click.option(
     "--unit", type=click.Choice(["tokens", "notes"]), default="tokens", show_default=True, help="What --length counts."
 )
-@click.option(
-    "--temperature",
-    type=click.FloatRange(min=0.0),
-    default=1.0,
-    show_default=True,
-    help="Sampling temperature; 0 picks the most likely token.",
-)
-@click.option("--top-k", type=click.IntRange(min=1), help="Sample among the k most likely tokens.")
-@click.option("--top-p", type=click.FloatRange(0.0, 1.0, min_open=True), help="Nucleus sampling mass.")
-@click.option("--seed", type=int, help="Random seed: the same seed gives the same pieces.")
+@options.sampling_options
 @click.option("--num-samples", type=click.IntRange(min=1), default=1, show_default=True, help="Pieces to write.")
 @click.option("--musicxml", is_flag=True, help="Also write MusicXML.")
 @click.option("--no-piano-roll", is_flag=True, help="Do not write the piano-roll PNG.")

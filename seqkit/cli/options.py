@@ -96,3 +96,20 @@ export_options = compose(
     ),
     click.option("--version", "version", type=click.IntRange(min=1), help="Version number. Default: next free."),
 )
+
+sampling_options = compose(
+    click.option(
+        "--temperature",
+        type=click.FloatRange(min=0.0),
+        default=1.0,
+        show_default=True,
+        help="Divide the logits by this; below 1 is more conservative, 0 picks the most likely token.",
+    ),
+    click.option("--top-k", type=click.IntRange(min=1), help="Sample among the k most likely tokens only."),
+    click.option(
+        "--top-p",
+        type=click.FloatRange(0.0, 1.0, min_open=True),
+        help="Sample among the most likely tokens whose probabilities add up to p (nucleus sampling).",
+    ),
+    click.option("--seed", type=int, help="Random seed: the same seed gives the same output."),
+)

@@ -2,6 +2,7 @@
 
 import click
 
+from seqkit.cli import options
 from seqkit.cli.app_group import AppSpec, make_app_group
 
 TAG_SCHEMES = click.Choice(["auto", "iob1", "iob2", "bioes"])
@@ -14,11 +15,7 @@ tag_scheme_option = click.option(
 
 FIT_OPTIONS = (
     tag_scheme_option,
-    click.option(
-        "--embeddings",
-        type=click.Path(exists=True, dir_okay=False),
-        help="Pretrained word vectors (GloVe or word2vec text format).",
-    ),
+    options.embeddings_option,
     click.option("--char-features/--no-char-features", default=None, help="Character-level word encoder."),
     click.option("--head", type=click.Choice(["crf", "softmax"]), help="Output layer: CRF (default) or softmax."),
     click.option("--lowercase/--no-lowercase", default=None, help="Lowercase words for the word embedding."),

@@ -2,6 +2,7 @@
 
 import click
 
+from seqkit.cli import options
 from seqkit.cli.app_group import AppSpec, make_app_group
 
 
@@ -42,11 +43,7 @@ FIT_OPTIONS = COLUMN_OPTIONS + (
         type=click.Choice(["none", "balanced"]),
         help="balanced: weigh classes by inverse frequency (default preset); none: every text counts the same.",
     ),
-    click.option(
-        "--embeddings",
-        type=click.Path(exists=True, dir_okay=False),
-        help="Pretrained word vectors (GloVe or word2vec text format).",
-    ),
+    options.embeddings_option,
     click.option("--max-vocabulary", type=click.IntRange(3, 100_000), help="Largest word vocabulary (default 10,000)."),
     click.option("--max-length", type=click.IntRange(min=1), help="Words kept per text (the first ones)."),
     click.option("--lowercase/--no-lowercase", default=None, help="Lowercase words before the lookup (default on)."),

@@ -101,7 +101,7 @@ def _fit_command(spec):
         )
         click.echo(result.summary())
 
-    fit.help = f"Train a {spec.name} model and write a run directory (model, vocabularies, metrics, logs)."
+    fit.help = "Train a model and write a run directory (model, vocabularies, metrics, logs)."
     return fit
 
 

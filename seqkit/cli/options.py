@@ -113,3 +113,9 @@ sampling_options = compose(
     ),
     click.option("--seed", type=int, help="Random seed: the same seed gives the same output."),
 )
+
+embeddings_option = click.option(
+    "--embeddings",
+    type=existing_file,
+    help="Pretrained word vectors (GloVe or word2vec text format); the coverage of the vocabulary is reported.",
+)

@@ -24,6 +24,7 @@ import zlib
 from seqkit.data.atomic import atomic_write_json
 from seqkit.data.music_codec import Note, quantize
 from seqkit.errors import UserInputError
+from seqkit.optional import MissingPackageError, import_optional
 
 MIDI_SUFFIXES = (".mid", ".midi")
 MUSICXML_SUFFIXES = (".mxl", ".musicxml", ".xml")
@@ -58,7 +59,7 @@ class Corpus:
 
 
 def _midi_events(path):
-    import pretty_midi
+    pretty_midi = import_optional("pretty_midi", "music")
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -73,7 +74,7 @@ def _midi_events(path):
 
 
 def _musicxml_events(path):
-    import music21
+    music21 = import_optional("music21", "music")
 
     score = music21.converter.parse(str(path))
     score = score.stripTies()
@@ -97,6 +98,8 @@ def read_file(path, steps_per_quarter=4):
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise UserInputError(f"unknown file type {suffix!r}; expected one of {', '.join(SUFFIXES)}", path=path)
+    # A missing music package is not a corrupt file: check for it before parsing.
+    import_optional("pretty_midi" if suffix in MIDI_SUFFIXES else "music21", "music")
     try:
         events = _midi_events(path) if suffix in MIDI_SUFFIXES else _musicxml_events(path)
     except Exception as error:  # any parser failure means a corrupt file, reported by name
@@ -110,6 +113,8 @@ def _read_one(path, steps_per_quarter):
     """`(path, notes, None)` or `(path, None, reason)`: never raises for a bad file."""
     try:
         notes = read_file(path, steps_per_quarter)
+    except MissingPackageError:
+        raise
     except UserInputError as error:
         return str(path), None, error.problem
     if not notes:
@@ -190,7 +195,7 @@ def is_held_out(name, valid_fraction=0.1):
 
 
 def _cache_path(steps_per_quarter):
-    import music21
+    music21 = import_optional("music21", "music")
 
     from seqkit.data.downloads import default_cache_dir
 

@@ -7,6 +7,8 @@ import os
 import pathlib
 import tempfile
 
+from seqkit.optional import import_optional
+
 DEFAULT_TEMPO = 100.0
 VELOCITY = 80
 
@@ -35,7 +37,7 @@ def write_midi(notes, path, steps_per_quarter, tempo=DEFAULT_TEMPO, program=0):
     >>> write_midi([Note(60, 0, 4)], "/tmp/one_note.mid", steps_per_quarter=4).name
     'one_note.mid'
     """
-    import pretty_midi
+    pretty_midi = import_optional("pretty_midi", "music")
 
     seconds_per_step = 60.0 / tempo / steps_per_quarter
     midi = pretty_midi.PrettyMIDI(initial_tempo=tempo)
@@ -55,7 +57,7 @@ def write_midi(notes, path, steps_per_quarter, tempo=DEFAULT_TEMPO, program=0):
 
 def write_musicxml(notes, path, steps_per_quarter):
     """A MusicXML score of `notes` (music21 lays out measures, ties and voices)."""
-    import music21
+    music21 = import_optional("music21", "music")
 
     stream = music21.stream.Stream()
     for note in sorted(notes):

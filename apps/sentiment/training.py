@@ -28,6 +28,75 @@ def balanced_class_weights(class_ids, num_classes):
     return weights
 
 
+def rating_metrics(head, num_classes):
+    """Keras metrics `accuracy`, `macro_f1` and `mae` (in classes) of the rating the app reports.
+
+    The rating is the most probable class for a softmax head and the median class for an ordinal head, as in
+    `SentimentModel`, so `val_macro_f1` can drive early stopping on the score that is reported.
+    """
+
+    from seqkit.tasks import ordinal_probabilities
+
+    decision = "median" if head == "ordinal" else "argmax"
+    return [
+        _RatingScore(score, num_classes, decision, probabilities=ordinal_probabilities if head == "ordinal" else None)
+        for score in ("accuracy", "macro_f1", "mae")
+    ]
+
+
+def _rating_score_class():
+    import keras
+    from keras import ops
+
+    class RatingScore(keras.metrics.Metric):
+        def __init__(self, score, num_classes, decision, probabilities=None, **kwargs):
+            super().__init__(name=score, **kwargs)
+            self.score, self.num_classes, self.decision = score, num_classes, decision
+            self._to_probabilities = probabilities
+            self.confusion = self.add_variable(
+                shape=(num_classes, num_classes), initializer="zeros", dtype="float32", name="confusion"
+            )
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            y_pred = ops.convert_to_tensor(y_pred, dtype="float32")
+            if self._to_probabilities is not None:
+                y_pred = self._to_probabilities(y_pred)
+            if self.decision == "median":
+                predicted = ops.argmax(ops.cast(ops.cumsum(y_pred, axis=-1) >= 0.5 - 1e-6, "int32"), axis=-1)
+            else:
+                predicted = ops.argmax(y_pred, axis=-1)
+            true = ops.reshape(ops.cast(y_true, "int32"), (-1,))
+            valid = ops.cast(true >= 0, "float32")
+            true = ops.maximum(true, 0)
+            index = true * self.num_classes + ops.cast(predicted, "int32")
+            counts = ops.segment_sum(valid, index, num_segments=self.num_classes * self.num_classes)
+            self.confusion.assign_add(ops.reshape(counts, (self.num_classes, self.num_classes)))
+
+        def result(self):
+            confusion = self.confusion
+            total = ops.maximum(ops.sum(confusion), 1.0)
+            if self.score == "accuracy":
+                return ops.trace(confusion) / total
+            if self.score == "mae":
+                ids = ops.arange(self.num_classes, dtype="float32")
+                distance = ops.abs(ids[:, None] - ids[None, :])
+                return ops.sum(confusion * distance) / total
+            hits = ops.diagonal(confusion)
+            support, predicted = ops.sum(confusion, axis=1), ops.sum(confusion, axis=0)
+            f1 = 2.0 * hits / ops.maximum(support + predicted, 1.0)
+            present = ops.cast(support > 0, "float32")
+            return ops.sum(f1 * present) / ops.maximum(ops.sum(present), 1.0)
+
+        def reset_state(self):
+            self.confusion.assign(ops.zeros_like(self.confusion))
+
+    return RatingScore
+
+
+def _RatingScore(*args, **kwargs):
+    return _rating_score_class()(*args, **kwargs)
+
+
 def make_classification_dataset(encoder, texts, class_ids, batch_size, *, shuffle=False, seed=None, weights=None):
     """A batched `tf.data.Dataset` of `({"token_ids"}, class id[, sample weight])`, bucketed by length."""
     import tensorflow as tf
@@ -152,7 +221,8 @@ def train_classifier(
             "embeddings": None if embeddings is None else {"path": str(embeddings), "coverage": coverage},
         }
     )
-    model, _history = training.fit(build_model, train_ds, valid_ds, run.path, config, loss)
+    metrics = rating_metrics(model_config.get("head", "softmax"), len(label_set)) if valid.texts else None
+    model, _history = training.fit(build_model, train_ds, valid_ds, run.path, config, loss, metrics)
     run.save_model(model)
     metrics = {}
     if valid.texts:

@@ -33,13 +33,16 @@ from seqkit.layers.rnn import RNN
 VOCABULARY, EMBEDDING, UNITS = 32, 16, 32
 
 
-def make_data(num_examples, distractors, classes, rng):
+def make_data(num_examples, distractors, classes, rng, confusable=False):
     """Returns `(tokens (num_examples, 1 + distractors), labels)`.
 
-    Tokens `1..classes` are the label tokens, the others distractors.
+    Tokens `1..classes` are the label tokens, the others distractors. With `confusable`, the distractors
+    include label tokens too, so the model must keep the first one and ignore the later ones ("the cat,
+    which ... the dogs ..., was full"): an input gate that closes helps.
     """
     labels = rng.integers(0, classes, size=num_examples)
-    noise = rng.integers(classes + 1, VOCABULARY, size=(num_examples, distractors))
+    low = 1 if confusable else classes + 1
+    noise = rng.integers(low, VOCABULARY, size=(num_examples, distractors))
     tokens = np.concatenate([labels[:, None] + 1, noise], axis=1)
     return tokens.astype("int32"), labels.astype("int32")
 
@@ -79,8 +82,8 @@ def accuracy(name, distractors, args, seed=0):
     """Trains one model and returns its held-out accuracy."""
     rng = np.random.default_rng(seed)
     keras.utils.set_random_seed(seed)
-    x, y = make_data(args.examples, distractors, args.classes, rng)
-    x_test, y_test = make_data(args.examples // 4, distractors, args.classes, rng)
+    x, y = make_data(args.examples, distractors, args.classes, rng, args.confusable)
+    x_test, y_test = make_data(args.examples // 4, distractors, args.classes, rng, args.confusable)
     model = build_model(name, args.classes)
     model.fit(x, y, batch_size=args.batch_size, epochs=args.epochs, verbose=0)
     _, result = model.evaluate(x_test, y_test, verbose=0)
@@ -104,12 +107,13 @@ def main(argv=None):
     parser.add_argument("--examples", type=int, default=1024)
     parser.add_argument("--classes", type=int, default=4)
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--confusable", action="store_true", help="distractors include label tokens")
     args = parser.parse_args(argv)
     lengths = parse_list(args.n, int)
     names = parse_list(args.cells)
     print(
         f"examples {args.examples}, epochs {args.epochs}, classes "
-        f"{args.classes} (chance {1 / args.classes:.2f}), units {UNITS}"
+        f"{args.classes} (chance {1 / args.classes:.2f}), units {UNITS}, confusable {args.confusable}"
     )
     width = max(len(name) for name in names)
     print(f"{'cell':<{width}}" + "".join(f"  N={n:<5}" for n in lengths))

@@ -7,8 +7,10 @@
 
 PRESETS = {
     # BiLSTM over learned word embeddings, max-pooled over time, softmax over the ratings. Small, strongly
-    # regularised and class-weighted: measured on SST-5 and on small, skewed product reviews
-    # (benchmarks/sentiment_quality.py), where larger unweighted models overfit within two epochs.
+    # regularised (dropout 0.6, words seen once share <UNK>) and class-weighted; training keeps the epoch with the
+    # best validation macro-F1. Measured on SST-5 and on small, skewed product reviews
+    # (benchmarks/sentiment_quality.py), where larger or unweighted models overfit within two epochs and scored
+    # below TF-IDF logistic regression on macro-F1 or MAE.
     "default": {
         "model": {
             "embedding_dim": 64,
@@ -16,19 +18,25 @@ PRESETS = {
             "units": 64,
             "num_layers": 1,
             "bidirectional": True,
-            "dropout": 0.5,
+            "dropout": 0.6,
             "pooling": "max",
             "head": "softmax",
         },
         "data": {
             "max_vocabulary": 10_000,
-            "min_count": 1,
+            "min_count": 2,
             "lowercase": True,
             "max_length": 256,
             "class_weights": "balanced",
             "tokenizer": "word",
         },
-        "training": {"epochs": 12, "batch_size": 32, "learning_rate": 0.002, "early_stopping_patience": 3},
+        "training": {
+            "epochs": 20,
+            "batch_size": 32,
+            "learning_rate": 0.002,
+            "early_stopping_patience": 5,
+            "monitor": "val_macro_f1",
+        },
     },
     # A small, fast model for smoke runs and tests.
     "tiny": {

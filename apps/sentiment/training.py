@@ -1,5 +1,7 @@
 """Train a review classifier from labelled texts and write its run directory."""
 
+import functools
+
 import numpy as np
 
 import seqkit
@@ -29,26 +31,37 @@ def balanced_class_weights(class_ids, num_classes):
 
 
 def rating_metrics(head, num_classes):
-    """Keras metrics `accuracy`, `macro_f1` and `mae` (in classes) of the rating the app reports.
+    """Keras metrics `accuracy`, `macro_f1` and `mae` (in classes) of the rating that the app reports.
 
     The rating is the most probable class for a softmax head and the median class for an ordinal head, as in
-    `SentimentModel`, so `val_macro_f1` can drive early stopping on the score that is reported.
-    """
+    `SentimentModel`, so early stopping can watch `val_macro_f1`, the score that is reported. Each metric sums a
+    confusion matrix over the epoch; sample weights are ignored.
 
+    Example:
+
+    >>> import numpy as np
+    >>> metrics = rating_metrics("softmax", 3)
+    >>> for metric in metrics:
+    ...     metric.update_state(np.array([0, 1, 2]), np.array([[5.0, 0, 0], [0, 5.0, 0], [5.0, 0, 0]]))
+    >>> {metric.name: round(float(metric.result()), 4) for metric in metrics}
+    {'accuracy': 0.6667, 'macro_f1': 0.5556, 'mae': 0.6667}
+    """
     from seqkit.tasks import ordinal_probabilities
 
     decision = "median" if head == "ordinal" else "argmax"
-    return [
-        _RatingScore(score, num_classes, decision, probabilities=ordinal_probabilities if head == "ordinal" else None)
-        for score in ("accuracy", "macro_f1", "mae")
-    ]
+    probabilities = ordinal_probabilities if head == "ordinal" else None
+    score_class = _rating_score_class()
+    return [score_class(score, num_classes, decision, probabilities) for score in ("accuracy", "macro_f1", "mae")]
 
 
+@functools.cache
 def _rating_score_class():
     import keras
     from keras import ops
 
     class RatingScore(keras.metrics.Metric):
+        """One score (`"accuracy"`, `"macro_f1"` or `"mae"`) of the decided ratings, from a confusion matrix."""
+
         def __init__(self, score, num_classes, decision, probabilities=None, **kwargs):
             super().__init__(name=score, **kwargs)
             self.score, self.num_classes, self.decision = score, num_classes, decision
@@ -84,17 +97,13 @@ def _rating_score_class():
             hits = ops.diagonal(confusion)
             support, predicted = ops.sum(confusion, axis=1), ops.sum(confusion, axis=0)
             f1 = 2.0 * hits / ops.maximum(support + predicted, 1.0)
-            present = ops.cast(support > 0, "float32")
+            present = ops.cast(support + predicted > 0, "float32")
             return ops.sum(f1 * present) / ops.maximum(ops.sum(present), 1.0)
 
         def reset_state(self):
             self.confusion.assign(ops.zeros_like(self.confusion))
 
     return RatingScore
-
-
-def _RatingScore(*args, **kwargs):
-    return _rating_score_class()(*args, **kwargs)
 
 
 def make_classification_dataset(encoder, texts, class_ids, batch_size, *, shuffle=False, seed=None, weights=None):

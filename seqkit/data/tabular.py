@@ -29,6 +29,7 @@ import math
 import pathlib
 
 from seqkit.data import tagging_schemes
+from seqkit.data.columns import find_column
 from seqkit.data.conll import tagged_sentence
 from seqkit.errors import UserInputError
 
@@ -45,21 +46,8 @@ _DEFAULTS = {"sentence_column": "sentence_id", "token_column": "token", "tag_col
 
 
 def _resolve_column(argument, requested, columns, path):
-    if requested in columns:
-        return requested
-    candidates = (requested,)
-    if requested == _DEFAULTS[argument]:
-        candidates += _ALIASES[argument]
-    lowered = {str(column).strip().lower(): column for column in columns}
-    for candidate in candidates:
-        if candidate.lower() in lowered:
-            return lowered[candidate.lower()]
-    tried = ", ".join(repr(c) for c in dict.fromkeys(candidates))
-    found = ", ".join(repr(str(c)) for c in columns)
-    raise UserInputError(
-        f"no {argument.split('_')[0]} column (tried {tried}); columns found: {found}",
-        path=path,
-    )
+    kind = argument.split("_")[0]
+    return find_column(kind, requested, _DEFAULTS[argument], _ALIASES[argument], columns, path)
 
 
 def _load(path, encoding):

@@ -38,6 +38,7 @@ import pathlib
 import re
 
 from seqkit.data.atomic import atomic_write_text
+from seqkit.data.columns import find_column
 from seqkit.errors import UserInputError
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".jsonl", ".ndjson", ".parquet", ".pq")
@@ -311,8 +312,8 @@ def read_labelled_table(
         columns, rows = _parquet(path)
     else:
         columns, rows = _delimited(path, encoding, _DELIMITERS[suffix], header)
-    text_name = _resolve_column("text", text_column, "text", TEXT_ALIASES, columns, path)
-    label_name = _resolve_column("label", label_column, "label", LABEL_ALIASES, columns, path)
+    text_name = find_column("text", text_column, "text", TEXT_ALIASES, columns, path)
+    label_name = find_column("label", label_column, "label", LABEL_ALIASES, columns, path)
     collector = _BadRows(skip_bad_rows)
     data = LabelledTexts([], [], [])
     for line, row in rows:
@@ -414,17 +415,6 @@ def _add_row(data, collector, text, label, path, line):
         data.origins.append((str(path), line))
 
 
-def _resolve_column(kind, requested, default, aliases, columns, path):
-    if requested in columns:
-        return requested
-    candidates = (requested,) + (aliases if requested == default else ())
-    lowered = {str(column).strip().lower(): column for column in columns}
-    for candidate in candidates:
-        if candidate.lower() in lowered:
-            return lowered[candidate.lower()]
-    tried = ", ".join(repr(c) for c in dict.fromkeys(candidates))
-    found = ", ".join(repr(str(c)) for c in columns)
-    raise UserInputError(f"no {kind} column (tried {tried}); columns found: {found}", path=path)
 
 
 def _mark_undecodable(error):

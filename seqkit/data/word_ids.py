@@ -25,7 +25,24 @@ from seqkit.data.word_splitting import split_words
 WORDS_FILE = "words.txt"
 
 
-class WordIdEncoder:
+class TokenIdEncoding:
+    """Shared by the text encoders: ids of one text and padded batches, from `self.tokens(text)` and `self.words`."""
+
+    def encode(self, text):
+        """Token ids `(T,)` int32 of one text, T >= 1 (an empty text gives `[<UNK>]`)."""
+        ids = self.words.encode(self.tokens(text)) or [UNK_ID]
+        return np.asarray(ids, dtype=np.int32)
+
+    def encode_batch(self, texts):
+        """Token ids `(batch, longest)` int32 of several texts, padded with 0."""
+        encoded = [self.encode(text) for text in texts]
+        batch = np.zeros((len(encoded), max((len(ids) for ids in encoded), default=1)), dtype=np.int32)
+        for row, ids in enumerate(encoded):
+            batch[row, : len(ids)] = ids
+        return batch
+
+
+class WordIdEncoder(TokenIdEncoding):
     """Maps raw texts to word-id sequences with a fixed vocabulary.
 
     Args:
@@ -56,19 +73,6 @@ class WordIdEncoder:
         if self.max_length is not None:
             words = words[: self.max_length]
         return [word.lower() for word in words] if self.lowercase else words
-
-    def encode(self, text):
-        """Word ids `(T,)` int32 of one text, T >= 1."""
-        ids = self.words.encode(self.tokens(text)) or [UNK_ID]
-        return np.asarray(ids, dtype=np.int32)
-
-    def encode_batch(self, texts):
-        """Word ids `(batch, longest)` int32 of several texts, padded with 0."""
-        encoded = [self.encode(text) for text in texts]
-        batch = np.zeros((len(encoded), max((len(ids) for ids in encoded), default=1)), dtype=np.int32)
-        for row, ids in enumerate(encoded):
-            batch[row, : len(ids)] = ids
-        return batch
 
     def coverage(self, texts):
         """Fraction of the words of `texts` found in the vocabulary."""

@@ -19,16 +19,15 @@ Example:
 
 import pathlib
 
-import numpy as np
-
 from seqkit.data.vocabulary import PAD, UNK, UNK_ID, Vocabulary
+from seqkit.data.word_ids import TokenIdEncoding
 from seqkit.data.word_splitting import split_words
 
 PIECES_FILE = "word_pieces.txt"
 PREFIX = "##"
 
 
-class WordPieceEncoder:
+class WordPieceEncoder(TokenIdEncoding):
     """Maps raw texts to WordPiece-id sequences with a fixed piece vocabulary.
 
     Args:
@@ -95,19 +94,6 @@ class WordPieceEncoder:
         """The pieces of `text`, truncated to `max_length`."""
         pieces = [piece for word in self._words(text) for piece in self.cut(word)]
         return pieces[: self.max_length] if self.max_length is not None else pieces
-
-    def encode(self, text):
-        """Piece ids `(T,)` int32 of one text, T >= 1."""
-        ids = self.words.encode(self.tokens(text)) or [UNK_ID]
-        return np.asarray(ids, dtype=np.int32)
-
-    def encode_batch(self, texts):
-        """Piece ids `(batch, longest)` int32 of several texts, padded with 0."""
-        encoded = [self.encode(text) for text in texts]
-        batch = np.zeros((len(encoded), max((len(ids) for ids in encoded), default=1)), dtype=np.int32)
-        for row, ids in enumerate(encoded):
-            batch[row, : len(ids)] = ids
-        return batch
 
     # === Plain files in a run directory ===
 

@@ -27,6 +27,7 @@ TRAINING_OPTION_NAMES = (
     "learning_rate",
     "clipnorm",
     "patience",
+    "weight_averaging",
     "seed",
     "resume",
     "jit_compile",

@@ -54,6 +54,11 @@ training_options = compose(
     click.option("--learning-rate", type=click.FloatRange(min=0.0, min_open=True), help="Optimizer step size."),
     click.option("--clipnorm", type=click.FloatRange(min=0.0, min_open=True), help="Gradient clipping norm."),
     click.option("--patience", type=click.IntRange(min=1), help="Early stopping patience in epochs."),
+    click.option(
+        "--weight-averaging",
+        type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+        help="Momentum (e.g. 0.99) of a moving average of the weights used to validate and keep the model.",
+    ),
     click.option("--seed", type=int, default=None, help="Random seed for reproducible runs on CPU."),
     click.option("--resume", is_flag=True, help="Continue an interrupted run in --out at its next epoch."),
     click.option("--jit-compile/--no-jit-compile", default=None, help="Compile train steps with XLA."),

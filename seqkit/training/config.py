@@ -60,6 +60,12 @@ class TrainingConfig:
             or `None` for no seeding.
         resume: continue from the backup in the run directory, if any.
         verbose: 0 (silent), 1 (progress bar) or 2 (one line per epoch).
+        weight_averaging: `None`, or the momentum (between 0 and 1, e.g.
+            0.99) of an exponential moving average of the weights kept by
+            the optimizer. Validation, checkpoints, early stopping and the
+            final model then use the averaged weights, which are smoother
+            than the last step's on small, noisy data (see
+            `seqkit.training.callbacks.AveragedWeights`).
 
     Example:
 
@@ -85,6 +91,7 @@ class TrainingConfig:
     seed: int | None = None
     resume: bool = False
     verbose: int = 1
+    weight_averaging: float | None = None
 
     def __post_init__(self):
         for name in ("epochs", "batch_size"):
@@ -117,6 +124,12 @@ class TrainingConfig:
         if self.verbose not in (0, 1, 2):
             raise ValueError(f"`verbose` must be 0, 1 or 2. Received: verbose={self.verbose!r}")
         self.verbose = int(self.verbose)
+        averaging = self.weight_averaging
+        if averaging is not None and not (_is_positive_number(averaging) and averaging < 1):
+            raise ValueError(
+                "`weight_averaging` must be None or a number between 0 and 1 (exclusive). "
+                f"Received: weight_averaging={averaging!r}"
+            )
 
     def _check_choice(self, name, choices):
         value = getattr(self, name)

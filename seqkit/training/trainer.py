@@ -11,7 +11,7 @@ import warnings
 import keras
 
 from seqkit.training import strategy as strategy_lib
-from seqkit.training.callbacks import StopOnNaNLoss, monitor_mode
+from seqkit.training.callbacks import AveragedWeights, StopOnNaNLoss, monitor_mode
 from seqkit.training.config import TrainingConfig
 from seqkit.training.determinism import reproducible
 from seqkit.training.plots import plot_training_curves
@@ -198,6 +198,8 @@ def _build_and_compile(build_model, strategy, config, loss, metrics):
                 "config": {
                     "learning_rate": config.learning_rate,
                     "clipnorm": config.clipnorm,
+                    "use_ema": config.weight_averaging is not None,
+                    "ema_momentum": config.weight_averaging or 0.99,
                 },
             }
         )
@@ -211,13 +213,11 @@ def _build_and_compile(build_model, strategy, config, loss, metrics):
 
 
 def _callbacks(paths, config, resuming):
+    averaged = AveragedWeights() if config.weight_averaging is not None else None
     callbacks = [
         StopOnNaNLoss(paths.latest_checkpoint),
         keras.callbacks.ModelCheckpoint(paths.checkpoint_pattern, save_weights_only=True),
         keras.callbacks.CSVLogger(str(paths.history), append=resuming),
-        # Backed up after the checkpoint and the history row of an epoch, so
-        # a resumed run never skips an epoch that left no trace.
-        keras.callbacks.BackupAndRestore(str(paths.backup), delete_checkpoint=False),
     ]
     if _tensorboard_installed():
         callbacks.append(keras.callbacks.TensorBoard(str(paths.logs)))
@@ -236,6 +236,12 @@ def _callbacks(paths, config, resuming):
                 verbose=int(config.verbose > 0),
             )
         )
+    if averaged is not None:
+        # Checkpoints, early stopping and TensorBoard see the averaged weights; the backup the raw ones.
+        callbacks = [averaged.enter, *callbacks, averaged.leave]
+    # Backed up after the checkpoint and the history row of an epoch, so a
+    # resumed run never skips an epoch that left no trace.
+    callbacks.append(keras.callbacks.BackupAndRestore(str(paths.backup), delete_checkpoint=False))
     return callbacks
 
 

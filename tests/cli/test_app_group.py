@@ -48,13 +48,23 @@ def test_fit_splits_model_training_and_app_options(monkeypatch, tmp_path):
     extra = click.option("--flavour", default="plain")
     group = make_group(monkeypatch, fit_options=(extra,))
     result = CliRunner().invoke(
-        group, ["fit", "--units", "8", "--epochs", "3", "--seed", "5", "--flavour", "spicy", "--quiet", "--out", str(tmp_path)]
-    )
+        group,
+        [
+            "fit", "--units", "8", "--epochs", "3", "--seed", "5", "--weight-averaging", "0.99",
+            "--flavour", "spicy", "--quiet", "--out", str(tmp_path),
+        ],
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "trained"
     kwargs = calls["fit"]
     assert kwargs["model_overrides"] == {"units": 8}
-    assert kwargs["training_overrides"] == {"epochs": 3, "seed": 5, "resume": False, "verbose": 0}
+    assert kwargs["training_overrides"] == {
+        "epochs": 3,
+        "seed": 5,
+        "weight_averaging": 0.99,
+        "resume": False,
+        "verbose": 0,
+    }
     assert kwargs["flavour"] == "spicy"
     assert kwargs["preset"] == "default"
     assert kwargs["data"] is None

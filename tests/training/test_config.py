@@ -14,6 +14,7 @@ def test_defaults_turn_clipping_on_and_extras_off():
     assert config.monitor == "val_loss"
     assert config.early_stopping_patience is None
     assert config.jit_compile is False and config.resume is False
+    assert config.weight_averaging is None
 
 
 def test_json_round_trip():
@@ -30,6 +31,7 @@ def test_json_round_trip():
         seed=7,
         resume=True,
         verbose=0,
+        weight_averaging=0.99,
     )
     restored = TrainingConfig.from_dict(json.loads(json.dumps(config.to_dict())))
     assert restored == config
@@ -62,6 +64,8 @@ def test_from_dict_fills_defaults_and_rejects_unknown_keys():
         ({"seed": -3}, "`seed` must be None or a non-negative integer."),
         ({"resume": "yes"}, "`resume` must be True or False."),
         ({"verbose": 3}, "`verbose` must be 0, 1 or 2. Received: verbose=3"),
+        ({"weight_averaging": 1.0}, "`weight_averaging` must be None or a number between 0 and 1 (exclusive). "),
+        ({"weight_averaging": 0}, "`weight_averaging` must be None or a number between 0 and 1"),
     ],
 )
 def test_bad_values_are_named_with_the_received_value(kwargs, message):

@@ -56,7 +56,8 @@ def config(**overrides):
     return TrainingConfig(**values)
 
 
-def test_resume_after_interruption_matches_an_uninterrupted_run(tmp_path):
+@pytest.mark.parametrize("weight_averaging", [None, 0.9])
+def test_resume_after_interruption_matches_an_uninterrupted_run(tmp_path, weight_averaging):
     data = regression_data()
     with pytest.raises(Interrupted):
         fit(
@@ -64,7 +65,7 @@ def test_resume_after_interruption_matches_an_uninterrupted_run(tmp_path):
             data,
             data,
             tmp_path / "a",
-            config(),
+            config(weight_averaging=weight_averaging),
             "mse",
             callbacks=[InterruptAfterEpoch(2)],
         )
@@ -76,13 +77,15 @@ def test_resume_after_interruption_matches_an_uninterrupted_run(tmp_path):
         data,
         data,
         tmp_path / "a",
-        config(resume=True),
+        config(resume=True, weight_averaging=weight_averaging),
         "mse",
         callbacks=[record],
     )
     assert record.epochs == [3, 4]  # continues at the next epoch
 
-    straight, straight_history = fit(build_mlp, data, data, tmp_path / "b", config(), "mse")
+    straight, straight_history = fit(
+        build_mlp, data, data, tmp_path / "b", config(weight_averaging=weight_averaging), "mse"
+    )
     for got, want in zip(resumed.get_weights(), straight.get_weights()):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
     # history.csv was continued, not restarted: 4 epochs, same values.
@@ -218,6 +221,55 @@ def test_early_stopping_stops_and_restores_best_weights(tmp_path):
     assert history["val_loss"][1] > history["val_loss"][0]
     np.testing.assert_allclose(model.get_weights()[0], record.weights[1][0])
     assert not np.allclose(record.weights[1][0], record.weights[2][0])
+
+
+def test_weight_averaging_validates_checkpoints_and_returns_the_moving_average(tmp_path):
+    # One full-batch SGD step per epoch on y = 2x from w = 0, so the raw weights are
+    # w_k = w_{k-1} + 2 * lr * mean(x^2) * (2 - w_{k-1}) and their average a_1 = w_1,
+    # a_k = m * a_{k-1} + (1 - m) * w_k.
+    def build_linear():
+        inputs = keras.Input((1,))
+        return keras.Model(inputs, keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")(inputs))
+
+    x = np.array([[1.0], [2.0], [-1.0], [0.5]], dtype="float32")
+    lr, momentum, epochs = 0.05, 0.5, 4
+    raw, averages = [0.0], []
+    for _ in range(epochs):
+        raw.append(raw[-1] + 2 * lr * float(np.mean(x**2)) * (2.0 - raw[-1]))
+        averages.append(raw[-1] if not averages else momentum * averages[-1] + (1 - momentum) * raw[-1])
+    settings = config(
+        epochs=epochs, batch_size=4, optimizer="sgd", learning_rate=lr, clipnorm=None, weight_averaging=momentum
+    )
+    record = RecordEpochs()
+    model, history = fit(build_linear, (x, 2 * x), (x, 2 * x), tmp_path, settings, "mse", callbacks=[record])
+
+    # Training itself follows the raw weights (callbacks after the trainer's see them) ...
+    np.testing.assert_allclose([record.weights[k][0].item() for k in range(1, epochs + 1)], raw[1:], rtol=1e-5)
+    # ... while validation, checkpoints and the returned model use the averages.
+    expected_loss = [float(np.mean(((2.0 - a) * x) ** 2)) for a in averages]
+    np.testing.assert_allclose(history["val_loss"], expected_loss, rtol=1e-4)
+    for epoch in range(1, epochs + 1):
+        checkpoint = build_linear()
+        checkpoint.load_weights(RunPaths(tmp_path).epoch_checkpoint(epoch))
+        np.testing.assert_allclose(checkpoint.get_weights()[0].item(), averages[epoch - 1], rtol=1e-5)
+    np.testing.assert_allclose(model.get_weights()[0].item(), averages[-1], rtol=1e-5)
+
+
+def test_early_stopping_with_weight_averaging_restores_the_best_average(tmp_path):
+    def build_linear():
+        inputs = keras.Input((1,))
+        return keras.Model(inputs, keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")(inputs))
+
+    x = np.linspace(-1.0, 1.0, 8, dtype="float32")[:, None]
+    settings = config(
+        epochs=10, batch_size=8, optimizer="sgd", learning_rate=0.2, early_stopping_patience=1, weight_averaging=0.5
+    )
+    model, history = fit(build_linear, (x, x), (x, -x), tmp_path, settings, "mse")
+    assert len(history["val_loss"]) == 2
+    first = keras.Model.from_config(model.get_config())
+    first.load_weights(RunPaths(tmp_path).epoch_checkpoint(1))
+    np.testing.assert_allclose(model.get_weights()[0], first.get_weights()[0])
+    assert float(model.evaluate(x, -x, verbose=0)) == pytest.approx(history["val_loss"][0], rel=1e-5)
 
 
 def test_same_seed_gives_the_same_weights(tmp_path):

@@ -60,6 +60,7 @@ def fit(
     head=None,
     pooling=None,
     class_weights=None,
+    decision=None,
     embeddings=None,
     max_vocabulary=None,
     max_length=None,
@@ -82,7 +83,11 @@ def fit(
         skip_bad_rows: leave out and count bad rows instead of stopping at the first.
         head: `"softmax"` or `"ordinal"` (preset default if None).
         pooling: `"last"`, `"mean"` or `"max"` (preset default if None).
-        class_weights: `"none"` or `"balanced"` (preset default if None).
+        class_weights: `"none"`, `"balanced"` or `"sqrt"` (preset default if None); see
+            `seqkit.training.class_weights.class_weights`.
+        decision: how a rating is chosen from the probabilities: `"argmax"` (the most probable; best
+            accuracy) or `"median"` (the least expected distance in stars; best MAE). Preset default if None;
+            stored with the model and used by predict, evaluate and export.
         embeddings: a GloVe/word2vec text file of pretrained word vectors.
         max_vocabulary: largest word vocabulary, specials included (preset default if None).
         max_length: words (or pieces) kept per text (preset default if None).
@@ -99,6 +104,7 @@ def fit(
         training_overrides,
         {
             "class_weights": class_weights,
+            "decision": decision,
             "max_vocabulary": max_vocabulary,
             "max_length": max_length,
             "lowercase": lowercase,

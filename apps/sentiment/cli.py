@@ -40,8 +40,13 @@ FIT_OPTIONS = COLUMN_OPTIONS + (
     click.option("--pooling", type=click.Choice(["last", "mean", "max"]), help="How the sequence becomes one vector."),
     click.option(
         "--class-weights",
-        type=click.Choice(["none", "balanced"]),
-        help="balanced: weigh classes by inverse frequency (default preset); none: every text counts the same.",
+        type=click.Choice(["none", "balanced", "sqrt"]),
+        help="balanced: weigh classes by inverse frequency; sqrt: by its square root; none: every text counts the same.",
+    ),
+    click.option(
+        "--decision",
+        type=click.Choice(["argmax", "median"]),
+        help="Rate with the most probable rating (argmax) or the one with the least expected distance (median).",
     ),
     options.embeddings_option,
     click.option("--max-vocabulary", type=click.IntRange(3, 100_000), help="Largest word vocabulary (default 10,000)."),

@@ -33,9 +33,11 @@ class SentimentModel:
         self.labels = labels or LabelSet.load(run.file(LABELS_FILE))
         self.model = model or run.load_model()
         self._class_probabilities = class_probabilities
-        # An ordinal head rates with the median of its distribution (the rating with the least expected
-        # absolute error); a softmax head with the most probable rating.
-        self.decision = "median" if classifier_head(self.model) == "ordinal" else "argmax"
+        # "median": the rating with the least expected absolute error; "argmax": the most probable rating. Runs
+        # written before the choice was stored rated ordinal heads by the median and softmax heads by argmax.
+        self.decision = self.config.get("decision") or (
+            "median" if classifier_head(self.model) == "ordinal" else "argmax"
+        )
 
         @tf.function(reduce_retracing=True)
         def probabilities(token_ids):
@@ -66,8 +68,8 @@ class SentimentModel:
         """Rate raw texts.
 
         Returns:
-            One dict per text: `text`, `rating` (the most probable label; for ordinal heads the median one)
-            and `probabilities` (`{label: probability}` for every label, in label order).
+            One dict per text: `text`, `rating` (the most probable label, or the median one when the run's
+            `decision` is `"median"`) and `probabilities` (`{label: probability}` for every label, in label order).
         """
         texts = list(texts)
         if not texts:

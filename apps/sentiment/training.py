@@ -10,30 +10,25 @@ from seqkit.export.run_directory import RunDirectory
 from seqkit.presets import training_config as training_config_from
 
 LABELS_FILE = "labels.txt"
-CLASS_WEIGHTS = ("none", "balanced")
 
 
-def balanced_class_weights(class_ids, num_classes):
-    """`n / (K * count_k)` for each class seen in `class_ids`, K the number of classes seen; 0 for unseen ones.
-
-    Rare classes weigh more, and the weights average to 1 over the texts.
-
-    Example:
-
-    >>> [round(w, 4) for w in balanced_class_weights([0, 0, 0, 1], 3).tolist()]
-    [0.6667, 2.0, 0.0]
-    """
-    counts = np.bincount(np.asarray(class_ids, dtype=np.int64), minlength=num_classes).astype(np.float64)
-    seen = counts > 0
-    weights = np.zeros(num_classes)
-    weights[seen] = len(class_ids) / (seen.sum() * counts[seen])
-    return weights
+DECISIONS = ("argmax", "median")
 
 
-def rating_metrics(head, num_classes):
+def rating_decision(data_config, head):
+    """How ratings are chosen from probabilities: the config's `decision`, else `"median"` for an ordinal head
+    and `"argmax"` for a softmax head."""
+    decision = data_config.get("decision") or ("median" if head == "ordinal" else "argmax")
+    if decision not in DECISIONS:
+        raise UserInputError(f"--decision must be one of {', '.join(DECISIONS)}; got {decision!r}")
+    return decision
+
+
+def rating_metrics(head, num_classes, decision=None):
     """Keras metrics `accuracy`, `macro_f1` and `mae` (in classes) of the rating that the app reports.
 
-    The rating is the most probable class for a softmax head and the median class for an ordinal head, as in
+    The rating is chosen by `decision` (`"argmax"`: the most probable class; `"median"`: the class with the
+    least expected absolute error; default: median for an ordinal head, argmax for softmax), as in
     `SentimentModel`, so early stopping can watch `val_macro_f1`, the score that is reported. Each metric sums a
     confusion matrix over the epoch; sample weights are ignored.
 
@@ -46,10 +41,12 @@ def rating_metrics(head, num_classes):
     >>> {metric.name: round(float(metric.result()), 4) for metric in metrics}
     {'accuracy': 0.6667, 'macro_f1': 0.5556, 'mae': 0.6667}
     """
+    from keras import ops
+
     from seqkit.tasks import ordinal_probabilities
 
-    decision = "median" if head == "ordinal" else "argmax"
-    probabilities = ordinal_probabilities if head == "ordinal" else None
+    decision = decision or ("median" if head == "ordinal" else "argmax")
+    probabilities = ordinal_probabilities if head == "ordinal" else functools.partial(ops.softmax, axis=-1)
     score_class = _rating_score_class()
     return [score_class(score, num_classes, decision, probabilities) for score in ("accuracy", "macro_f1", "mae")]
 
@@ -168,10 +165,11 @@ def train_classifier(
     from seqkit.apps.sentiment.api import FitResult
     from seqkit.apps.sentiment.model import SentimentModel
     from seqkit.tasks import classifier_loss, sequence_classifier
+    from seqkit.training.class_weights import CLASS_WEIGHT_MODES, class_weights
 
-    class_weights = data_config.get("class_weights") or "none"
-    if class_weights not in CLASS_WEIGHTS:
-        raise UserInputError(f"--class-weights must be one of {', '.join(CLASS_WEIGHTS)}; got {class_weights!r}")
+    weighting = data_config.get("class_weights") or "none"
+    if weighting not in CLASS_WEIGHT_MODES:
+        raise UserInputError(f"--class-weights must be one of {', '.join(CLASS_WEIGHT_MODES)}; got {weighting!r}")
     config = training_config_from(training_config)
     run = RunDirectory(out).create()
     label_set = _label_set(run, train, labels, config.resume)
@@ -181,7 +179,8 @@ def train_classifier(
         raise UserInputError("the training data has no usable row", path=sources.get("train"))
     encoder = _encoder(run, train, data_config, config.resume)
     train_ids, valid_ids = label_set.encode(train.labels), label_set.encode(valid.labels)
-    weights = balanced_class_weights(train_ids, len(label_set)) if class_weights == "balanced" else None
+    weights = class_weights(train_ids, len(label_set), weighting)
+    decision = rating_decision(data_config, model_config.get("head", "softmax"))
     train_ds = make_classification_dataset(
         encoder, train.texts, train_ids, config.batch_size, shuffle=True, seed=config.seed, weights=weights
     )
@@ -225,12 +224,13 @@ def train_classifier(
             "builder": builder_arguments,
             "encoder": encoder.settings(),
             "labels": label_set.labels,
+            "decision": decision,
             "training": config.to_dict(),
             "data": data_summary,
             "embeddings": None if embeddings is None else {"path": str(embeddings), "coverage": coverage},
         }
     )
-    metrics = rating_metrics(model_config.get("head", "softmax"), len(label_set)) if valid.texts else None
+    metrics = rating_metrics(model_config.get("head", "softmax"), len(label_set), decision) if valid.texts else None
     model, _history = training.fit(build_model, train_ds, valid_ds, run.path, config, loss, metrics)
     run.save_model(model)
     metrics = {}

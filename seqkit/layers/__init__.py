@@ -1,4 +1,5 @@
-"""Recurrent layers: stacks of cells, CRF, attention and masked pooling.
+"""Recurrent layers: stacks of cells, CRF, attention, masked pooling and
+bag-of-n-grams scores.
 
 Importing this package registers every layer with Keras (package "seqkit"),
 so `.keras` files that use them load without `custom_objects`.
@@ -7,6 +8,7 @@ so `.keras` files that use them load without `custom_objects`.
 from seqkit.layers.attention import BahdanauAttention, LuongAttention
 from seqkit.layers.crf import CRF
 from seqkit.layers.masked_pooling import MaskedPooling
+from seqkit.layers.ngram_bag import NGramBag
 from seqkit.layers.recurrent_stack import RecurrentStack
 from seqkit.layers.rnn import RNN
 
@@ -15,6 +17,7 @@ __all__ = [
     "CRF",
     "LuongAttention",
     "MaskedPooling",
+    "NGramBag",
     "RNN",
     "RecurrentStack",
 ]

@@ -52,6 +52,8 @@ def sequence_classifier(
     recurrent_dropout=0.0,
     pooling="last",
     head="softmax",
+    ngram_buckets=None,
+    ngram_l2=1e-5,
     implementation="auto",
     name="sequence_classifier",
 ):
@@ -71,6 +73,12 @@ def sequence_classifier(
     - `"regression"`: `(batch, num_classes)` real values (`num_classes` is the
       number of predicted values, usually 1).
 
+    With `ngram_buckets`, an `NGramBag` (a linear model over the token ids
+    and hashed pairs of neighbouring ids, "wide and deep") adds its scores to
+    the head's logits (softmax, regression) or to the ordinal score. On small
+    data it gives the robustness of a bag-of-n-grams classifier while the
+    recurrent part learns what word order adds.
+
     Train with `classifier_loss(model)`; `class_probabilities(model,
     outputs)` gives `(batch, num_classes)` probabilities for the first two.
 
@@ -88,6 +96,10 @@ def sequence_classifier(
         recurrent_dropout: float. Dropout on the recurrent state.
         pooling: str. `"last"`, `"mean"` or `"max"`.
         head: str. `"softmax"`, `"ordinal"` or `"regression"`.
+        ngram_buckets: int or `None`. Hash buckets of the word-pair part of
+            an `NGramBag` added to the head (0: words only; `None`: none).
+            Needs token ids.
+        ngram_l2: float. L2 penalty on the `NGramBag` weights.
         implementation: str. Passed to `RecurrentStack`.
         name: str. Model name.
 
@@ -102,7 +114,7 @@ def sequence_classifier(
     >>> tuple(outputs.shape), tuple(class_probabilities(model, outputs).shape)
     ((1, 4), (1, 5))
     """
-    from seqkit.layers import MaskedPooling, RecurrentStack
+    from seqkit.layers import MaskedPooling, NGramBag, RecurrentStack
 
     _checks.positive_int("vocabulary_size", vocabulary_size, allow_none=True)
     _checks.positive_int("num_classes", num_classes)
@@ -116,6 +128,13 @@ def sequence_classifier(
     _checks.choice("head", head, HEADS)
     if head != "regression" and num_classes < 2:
         raise ValueError(f"`num_classes` must be at least 2 for head={head!r}. Received: num_classes={num_classes}")
+    if ngram_buckets is not None and (isinstance(ngram_buckets, bool) or not isinstance(ngram_buckets, int) or ngram_buckets < 0):
+        raise ValueError(f"`ngram_buckets` must be None or an integer >= 0. Received: ngram_buckets={ngram_buckets!r}")
+    if ngram_buckets is not None and vocabulary_size is None:
+        raise ValueError(
+            "`ngram_buckets` needs token ids: set `vocabulary_size`. Received: vocabulary_size=None, "
+            f"ngram_buckets={ngram_buckets}"
+        )
     if vocabulary_size is None and feature_dim is None:
         raise ValueError(
             "At least one of `vocabulary_size` or `feature_dim` must be set. "
@@ -159,6 +178,17 @@ def sequence_classifier(
             name="class_logits" if head == "softmax" else "values",
         )
 
+    ngram_bag = None
+    if ngram_buckets is not None:
+        ngram_bag = NGramBag(
+            vocabulary_size,
+            ngram_buckets,
+            1 if head == "ordinal" else num_classes,
+            l2=ngram_l2,
+            name="ngram_bag",
+        )
+    add_ngram_scores = keras.layers.Add(name="add_ngram_scores")
+
     # === Functional Model ===
     parts = []
     if token_embedding is not None:
@@ -171,9 +201,16 @@ def sequence_classifier(
     if pool is not None:
         x = pool(x, mask=mask)
     x = pooled_dropout(x)
+    ngram_scores = None if ngram_bag is None else ngram_bag(inputs["token_ids"])
     if score is not None:
         x = score(x)
-    outputs = output_layer(x)
+        if ngram_scores is not None:
+            x = add_ngram_scores([x, ngram_scores])
+        outputs = output_layer(x)
+    else:
+        outputs = output_layer(x)
+        if ngram_scores is not None:
+            outputs = add_ngram_scores([outputs, ngram_scores])
     return keras.Model(inputs=inputs, outputs=outputs, name=name)
 
 

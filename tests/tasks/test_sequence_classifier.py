@@ -79,10 +79,13 @@ def test_regression_head_has_no_class_probabilities():
         class_probabilities(model, np.zeros((1, 1), "float32"))
 
 
+@pytest.mark.parametrize("ngram_buckets", [None, 16])
 @pytest.mark.parametrize("head", ["softmax", "ordinal", "regression"])
-def test_save_load_and_one_training_step(head, tmp_path):
+def test_save_load_and_one_training_step(head, ngram_buckets, tmp_path):
     num_classes = 1 if head == "regression" else 4
-    model = _tiny(head, num_classes, feature_dim=2, bidirectional=True, pooling="max", dropout=0.1)
+    model = _tiny(
+        head, num_classes, feature_dim=2, bidirectional=True, pooling="max", dropout=0.1, ngram_buckets=ngram_buckets
+    )
     inputs = {
         "token_ids": TOKENS,
         "features": np.random.default_rng(1).normal(size=(3, 4, 2)).astype("float32"),
@@ -90,6 +93,21 @@ def test_save_load_and_one_training_step(head, tmp_path):
     assert_save_load_identical(model, inputs, tmp_path)
     labels = LABELS.astype("float32")[:, None] if head == "regression" else LABELS
     assert_training_step_changes_all_weights(model, classifier_loss(model), inputs, labels)
+
+
+@pytest.mark.parametrize("head", ["softmax", "ordinal", "regression"])
+def test_ngram_bag_scores_are_added_to_the_logits(head):
+    num_classes = 1 if head == "regression" else 4
+    model = _tiny(head, num_classes, ngram_buckets=16)
+    bag = model.get_layer("ngram_bag")
+    assert bag.output_dim == (1 if head == "ordinal" else num_classes)
+    without = np.asarray(model({"token_ids": TOKENS}))  # the bag starts at zero
+    rng = np.random.default_rng(0)
+    for weight in bag.weights:
+        weight.assign(rng.normal(size=weight.shape).astype("float32"))
+    with_bag = np.asarray(model({"token_ids": TOKENS}))
+    # Ordinal: the bag shifts the score, so every cumulative logit moves by the same amount.
+    np.testing.assert_allclose(with_bag - without, np.broadcast_to(np.asarray(bag(TOKENS)), without.shape), atol=1e-5)
 
 
 def test_preset_builds():
@@ -104,6 +122,8 @@ def test_preset_builds():
         ({"pooling": "attention"}, "`pooling` must be one of"),
         ({"num_classes": 1}, "`num_classes` must be at least 2"),
         ({"vocabulary_size": None}, "At least one of"),
+        ({"ngram_buckets": -1}, "`ngram_buckets` must be None or an integer >= 0. Received: ngram_buckets=-1"),
+        ({"vocabulary_size": None, "feature_dim": 2, "ngram_buckets": 8}, "`ngram_buckets` needs token ids"),
     ],
 )
 def test_argument_errors(kwargs, message):

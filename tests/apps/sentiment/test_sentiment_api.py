@@ -49,6 +49,29 @@ def test_ordinal_head_with_balanced_class_weights_trains_and_gives_probabilities
     assert [r.decode() for r in served["rating"].numpy()] == [p["rating"] for p in predicted]
 
 
+def test_softmax_head_can_rate_with_the_median_and_keeps_that_choice(tmp_path, review_writer):
+    import tensorflow as tf
+
+    train = review_writer(tmp_path / "train.csv", 40)
+    sentiment.fit(
+        data=train, valid=train, out=tmp_path / "run", preset="tiny", decision="median", training_overrides=QUICK
+    )
+    config = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert config["decision"] == "median" and config["builder"]["head"] == "softmax"
+    assert config["builder"]["ngram_buckets"] == 1_000
+    rater = sentiment.load(tmp_path / "run")
+    assert rater.decision == "median"
+    texts = ["The film is superb!", "The phone is awful", "The hotel is okay", ""]
+    probabilities = rater.probabilities(texts)
+    predicted = [p["rating"] for p in rater.predict(texts)]
+    assert predicted == [rater.labels.labels[i] for i in decide(probabilities, "median")]
+    version = rater.export(tmp_path / "saved_models")
+    served = tf.saved_model.load(str(version)).signatures["serving_default"](texts=tf.constant(texts))
+    assert [r.decode() for r in served["rating"].numpy()] == predicted
+    with pytest.raises(UserInputError, match="--decision must be one of argmax, median; got 'mode'"):
+        sentiment.fit(data=train, valid=train, out=tmp_path / "bad", preset="tiny", decision="mode")
+
+
 def test_binary_word_labels_from_imdb_folders_via_dataset_download(tmp_path, monkeypatch):
     root = tmp_path / "aclImdb"
     for split in ("train", "test"):

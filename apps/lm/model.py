@@ -121,7 +121,7 @@ class LanguageModel:
     # === Sampling ===
 
     def _generator(self, temperature, top_k, top_p):
-        from seqkit.generation import SequenceGenerator
+        from seqkit.generation import SequenceGenerator, forbidden_special_ids
 
         if temperature == 0:
             sampler, arguments = "greedy", {}
@@ -134,14 +134,19 @@ class LanguageModel:
         key = (sampler, tuple(sorted(arguments.items())))
         if key not in self._generators:
             self._generators[key] = SequenceGenerator(
-                self.model, sampler, stop_token_ids=[self.vocabulary.eos_id], padding_id=0, **arguments
+                self.model,
+                sampler,
+                stop_token_ids=[self.vocabulary.eos_id],
+                forbidden_ids=forbidden_special_ids(self.vocabulary),
+                padding_id=0,
+                **arguments,
             )
         return self._generators[key]
 
     def sample(
         self, num=10, *, prefix="", max_length=50, temperature=1.0, top_k=None, top_p=None, seed=None, novel=False
     ):
-        """Sample sequences from nothing or from a prefix, stopping at `<EOS>`.
+        """Sample sequences from nothing or from a prefix, stopping at `<EOS>` (never sampling `<UNK>`).
 
         Args:
             num: int, how many sequences.

@@ -67,12 +67,17 @@ class MusicModel:
     # === Generation ===
 
     def _generator(self, sampler, kwargs):
-        from seqkit.generation import SequenceGenerator
+        from seqkit.generation import SequenceGenerator, forbidden_special_ids
 
         key = (sampler, tuple(sorted(kwargs.items())))
         if key not in self._generators:
+            vocabulary = self.vectorizer.vocabulary
             self._generators[key] = SequenceGenerator(
-                self.model, sampler, stop_token_ids=[self.vectorizer.vocabulary.eos_id], **kwargs
+                self.model,
+                sampler,
+                stop_token_ids=[vocabulary.eos_id],
+                forbidden_ids=forbidden_special_ids(vocabulary),
+                **kwargs,
             )
         return self._generators[key]
 
@@ -92,6 +97,8 @@ class MusicModel:
         self, num_samples=1, length=256, unit="tokens", temperature=1.0, top_k=None, top_p=None, seed=None, primer=None
     ):
         """Sample `num_samples` pieces, from nothing or continuing the MIDI/MusicXML file `primer`.
+
+        `<PAD>`, `<UNK>` and `<BOS>` are never sampled; a piece ends at `<EOS>`.
 
         Args:
             num_samples: pieces to generate.

@@ -22,19 +22,27 @@ def build_language_model_serving_module(model, vocabulary, *, tokenize, detokeni
         included), `token_log_probs` `(batch, T)`, `tokens` `(batch, T)` (`""` padded, `<EOS>` last; unknown
         tokens as `<UNK>`), `num_tokens` and `perplexity`; and whose `sample(prefixes, max_length)` returns
         `texts` `(batch,)`, `tokens` `(batch, max_length)` (`""` padded, prefix included) and `complete`
-        (whether `<EOS>` ended the text). Each call of `sample` draws new random numbers.
+        (whether `<EOS>` ended the text); `sample` never produces `<PAD>`, `<UNK>` or `<BOS>`. Each call of
+        `sample` draws new random numbers.
     """
     import tensorflow as tf
 
-    from seqkit.generation import SequenceGenerator, score
+    from seqkit.generation import SequenceGenerator, forbidden_special_ids, score
 
     if not vocabulary.bos_eos:
         raise ValueError("`vocabulary` must be built with `bos_eos=True`. Received: a vocabulary without <BOS>/<EOS>")
     bos_id, eos_id, unk_id, pad_id = vocabulary.bos_id, vocabulary.eos_id, vocabulary.unk_id, vocabulary.pad_id
     tokens = vocabulary.tokens
     sampler, arguments = ("top_k", {"k": top_k}) if top_k else ("random", {})
+    # <PAD>, <UNK> and <BOS> are never sampled (their logits are masked inside the compiled loop).
     generator = SequenceGenerator(
-        model, sampler, stop_token_ids=[eos_id], padding_id=pad_id, temperature=temperature, **arguments
+        model,
+        sampler,
+        stop_token_ids=[eos_id],
+        forbidden_ids=forbidden_special_ids(vocabulary),
+        padding_id=pad_id,
+        temperature=temperature,
+        **arguments,
     )
 
     class LanguageModelServing(tf.Module):

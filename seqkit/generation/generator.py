@@ -7,6 +7,7 @@ import tensorflow as tf
 from keras import ops
 
 from seqkit.generation._stopping import PADDING_ID, pad_after_stop, single_sequence_sampler, stop_ids
+from seqkit.generation.forbidden import forbid, forbidden_mask
 from seqkit.generation.samplers import reseed
 
 
@@ -28,6 +29,12 @@ class SequenceGenerator:
         stop_token_ids: token ids (e.g. `<EOS>`) that end a sequence; once
             every row has produced one, the loop stops. Positions after a
             row's stop token hold 0 (padding).
+        forbidden_ids: token ids never sampled (e.g. `<PAD>`, `<UNK>`,
+            `<BOS>`; see `forbidden_special_ids`): their logits are set to
+            -1e9 before every sampler (greedy, random, top-k, top-p, beam),
+            which then picks among the other ids. Ids in
+            `[0, vocabulary_size)`, no stop token among them. Primer tokens
+            are kept as given.
         padding_id: int. Must be 0, the padding id of `language_model`
             (accepted for explicitness).
         **sampler_kwargs: arguments of the named sampler (`temperature`,
@@ -37,10 +44,13 @@ class SequenceGenerator:
 
     >>> from seqkit.tasks import language_model
     >>> model = language_model(20, embedding_dim=4, units=4)
-    >>> generator = SequenceGenerator(model, "top_k", k=5, stop_token_ids=[2])
+    >>> generator = SequenceGenerator(model, "top_k", k=5, stop_token_ids=[2],
+    ...                               forbidden_ids=[0, 1])
     >>> tokens = generator.generate([[1], [1, 7, 9]], max_length=6, seed=3)
     >>> tokens.shape, tokens[1, :3].tolist()
     ((2, 6), [1, 7, 9])
+    >>> bool((tokens[:, 3:] != 1).all())
+    True
     """
 
     def __init__(
@@ -49,6 +59,7 @@ class SequenceGenerator:
         sampler="greedy",
         *,
         stop_token_ids=None,
+        forbidden_ids=None,
         padding_id=PADDING_ID,
         **sampler_kwargs,
     ):
@@ -63,6 +74,8 @@ class SequenceGenerator:
         self.stop_token_ids = stop_ids(stop_token_ids)
         self.step_model = language_model_step(model)
         self.state_sizes = [int(s.shape[-1]) for s in self.step_model.inputs[1:]]
+        self.vocabulary_size = int(self.step_model.outputs[0].shape[-1])
+        self.forbidden_mask = forbidden_mask(forbidden_ids, self.vocabulary_size, self.stop_token_ids)
         self.generate_function = tf.function(
             self._generate,
             input_signature=[
@@ -134,7 +147,7 @@ class SequenceGenerator:
             # token `index - 1` gives the logits for position `index`.
             token = ops.expand_dims(prompt[:, index - 1], axis=1)
             logits, *new_states = self.step_model([token, *cache])
-            return logits[:, 0, :], None, tuple(new_states)
+            return forbid(logits[:, 0, :], self.forbidden_mask), None, tuple(new_states)
 
         tokens = self.sampler(
             next,

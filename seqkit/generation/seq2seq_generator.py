@@ -7,6 +7,7 @@ import tensorflow as tf
 from keras import ops
 
 from seqkit.generation._stopping import PADDING_ID, pad_after_stop, single_sequence_sampler, stop_ids
+from seqkit.generation.forbidden import forbid, forbidden_mask
 from seqkit.generation.samplers import reseed
 
 
@@ -27,6 +28,10 @@ class Seq2SeqGenerator:
         start_token_id: int. The first decoder input of every target.
         stop_token_ids: target ids (e.g. `<EOS>`) that end a sequence;
             positions after a row's stop token hold 0 (padding).
+        forbidden_ids: target ids never decoded (e.g. `<PAD>`, `<UNK>`,
+            `<BOS>`; see `forbidden_special_ids`): their logits are set to
+            -1e9 before every sampler, which then picks among the other ids.
+            Ids in `[0, target vocabulary_size)`, no stop token among them.
         **sampler_kwargs: arguments of the named sampler.
 
     Example:
@@ -35,10 +40,11 @@ class Seq2SeqGenerator:
     >>> from seqkit.tasks import seq2seq
     >>> model = seq2seq(20, 15, embedding_dim=4, units=4)
     >>> generator = Seq2SeqGenerator(model, "beam", num_beams=3,
-    ...                              start_token_id=1, stop_token_ids=[2])
+    ...                              start_token_id=1, stop_token_ids=[2],
+    ...                              forbidden_ids=[0, 1])
     >>> tokens = generator.generate(np.array([[5, 6, 7, 0]]), max_length=6)
-    >>> tokens.shape, int(tokens[0, 0])
-    ((1, 6), 1)
+    >>> tokens.shape, int(tokens[0, 0]), bool((tokens[0, 1:] != 1).all())
+    ((1, 6), 1, True)
     """
 
     def __init__(
@@ -48,6 +54,7 @@ class Seq2SeqGenerator:
         *,
         start_token_id,
         stop_token_ids=None,
+        forbidden_ids=None,
         **sampler_kwargs,
     ):
         from seqkit.tasks import seq2seq_decoder_step, seq2seq_encoder
@@ -57,6 +64,8 @@ class Seq2SeqGenerator:
         self.stop_token_ids = stop_ids(stop_token_ids)
         self.encoder = seq2seq_encoder(model)
         self.decoder_step = seq2seq_decoder_step(model)
+        self.vocabulary_size = int(self.decoder_step.outputs[0].shape[-1])
+        self.forbidden_mask = forbidden_mask(forbidden_ids, self.vocabulary_size, self.stop_token_ids)
         self.generate_function = tf.function(
             self._generate,
             input_signature=[
@@ -101,7 +110,7 @@ class Seq2SeqGenerator:
             encoder_outputs, source_mask, *states = cache
             token = ops.expand_dims(prompt[:, index - 1], axis=1)
             logits, _, *new_states = self.decoder_step([token, encoder_outputs, source_mask, *states])
-            return logits[:, 0, :], None, (encoder_outputs, source_mask, *new_states)
+            return forbid(logits[:, 0, :], self.forbidden_mask), None, (encoder_outputs, source_mask, *new_states)
 
         tokens = self.sampler(
             next,

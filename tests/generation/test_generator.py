@@ -137,3 +137,92 @@ def test_bad_arguments():
         generator.generate([[1, 2, 3]], max_length=3)
     with pytest.raises(ValueError, match="`padding_id` must be 0"):
         SequenceGenerator(model, padding_id=3)
+
+
+# Logits that ignore the input (zero kernel): <PAD> (0) and <UNK> (1) are the most likely ids, then 4, 5, 3.
+PREFERS_SPECIALS = np.array([5.0, 4.0, 0.0, 1.0, 3.0, 2.0, 0.5, 0.0], "float32")
+
+
+def _constant_logits_model(bias=PREFERS_SPECIALS):
+    model = language_model(VOCAB, embedding_dim=4, units=4)
+    kernel, _ = model.get_layer("logits").get_weights()
+    model.get_layer("logits").set_weights([np.zeros_like(kernel), bias])
+    return model
+
+
+def _allowed_frequencies(tokens, forbidden):
+    allowed = np.exp(PREFERS_SPECIALS) * ~np.isin(np.arange(VOCAB), forbidden)
+    counts = np.bincount(tokens.ravel(), minlength=VOCAB)
+    return counts / counts.sum(), allowed / allowed.sum()
+
+
+def test_greedy_without_forbidden_ids_picks_padding_and_with_them_the_best_allowed_id():
+    model = _constant_logits_model()
+    assert SequenceGenerator(model, "greedy").generate([[2]], max_length=4).tolist() == [[2, 0, 0, 0]]
+    generator = SequenceGenerator(model, "greedy", forbidden_ids=[0, 1])
+    assert generator.generate([[2], [2, 1, 3]], max_length=6).tolist() == [[2, 4, 4, 4, 4, 4], [2, 1, 3, 4, 4, 4]]
+    # Forbidding 4 as well leaves 5 the best.
+    generator = SequenceGenerator(model, "greedy", forbidden_ids=[0, 1, 4])
+    assert generator.generate([[2]], max_length=3).tolist() == [[2, 5, 5]]
+
+
+@pytest.mark.parametrize(
+    "name, kwargs, expected",
+    [("top_p", {"p": 0.5}, [4]), ("beam", {"num_beams": 3}, [4]), ("top_k", {"k": 2, "seed": 1}, [4, 5])],
+)
+def test_narrow_samplers_pick_only_the_best_allowed_ids(name, kwargs, expected):
+    generator = SequenceGenerator(_constant_logits_model(), name, forbidden_ids=[0, 1], **kwargs)
+    tokens = generator.generate([[2]] * 40, max_length=11, seed=3)
+    assert sorted(set(tokens[:, 1:].ravel().tolist())) == expected
+
+
+def test_random_sampling_never_draws_forbidden_ids_and_renormalizes_the_others():
+    generator = SequenceGenerator(_constant_logits_model(), "random", forbidden_ids=[0, 1, 2])
+    tokens = generator.generate([[2]] * 100, max_length=21, seed=4)[:, 1:]
+    observed, expected = _allowed_frequencies(tokens, [0, 1, 2])
+    assert observed[:3].tolist() == [0.0, 0.0, 0.0]
+    # 2000 draws: P(4) = e^3 / (e^1 + e^3 + e^2 + e^0.5 + e^0) = 0.61, P(7) = 0.03.
+    np.testing.assert_allclose(observed, expected, atol=0.03)
+    assert expected[4] == pytest.approx(0.612, abs=1e-3)
+
+
+def test_top_k_counts_only_allowed_ids():
+    generator = SequenceGenerator(_constant_logits_model(), "top_k", k=2, forbidden_ids=[0, 1])
+    tokens = generator.generate([[2]] * 100, max_length=21, seed=5)[:, 1:]
+    counts = np.bincount(tokens.ravel(), minlength=VOCAB)
+    # Among 4 and 5: P(4) = e^3 / (e^3 + e^2) = 0.73.
+    assert counts.sum() == counts[4] + counts[5]
+    assert abs(counts[4] / counts.sum() - 0.731) < 0.04
+
+
+def test_a_stop_token_stays_allowed_and_ends_the_rows():
+    generator = SequenceGenerator(_constant_logits_model(), "greedy", stop_token_ids=[4], forbidden_ids=[0, 1])
+    assert generator.generate([[2], [3, 5]], max_length=5).tolist() == [[2, 4, 0, 0, 0], [3, 5, 4, 0, 0]]
+    assert generator.generate_function.experimental_get_tracing_count() == 1
+
+
+@pytest.mark.parametrize(
+    "forbidden_ids, message",
+    [
+        (
+            [0, 8],
+            r"`forbidden_ids` must be ids in \[0, vocabulary_size\). Received: forbidden_ids=\[0, 8\], "
+            "vocabulary_size=8",
+        ),
+        ([-1], r"must be ids in \[0, vocabulary_size\)"),
+        ([1.0], r"must be ids in \[0, vocabulary_size\)"),
+        ([True], r"must be ids in \[0, vocabulary_size\)"),
+        (3, "`forbidden_ids` must be a list of ints. Received: forbidden_ids=3"),
+        (
+            [1, 2],
+            r"`forbidden_ids` must not contain a stop token. Received: forbidden_ids=\[1, 2\], "
+            r"stop_token_ids=\[2\]",
+        ),
+        (list(range(VOCAB)), "`forbidden_ids` must leave at least one id allowed"),
+    ],
+)
+def test_bad_forbidden_ids(forbidden_ids, message):
+    model = language_model(VOCAB, embedding_dim=4, units=4)
+    stop = [2] if forbidden_ids == [1, 2] else None
+    with pytest.raises(ValueError, match=message):
+        SequenceGenerator(model, stop_token_ids=stop, forbidden_ids=forbidden_ids)

@@ -47,3 +47,39 @@ def test_bad_arguments():
         generator.generate(np.array([[4, 5], [0, 0]]), max_length=4)
     with pytest.raises(ValueError, match="`max_length` must be an integer of at least 2"):
         generator.generate(SOURCE, max_length=1)
+
+
+def _model_preferring(target_logits):
+    """A `seq2seq` model whose decoder logits are `target_logits` whatever the source and the prefix."""
+    model = seq2seq(12, 9, embedding_dim=4, units=4)
+    kernel, _ = model.get_layer("logits").get_weights()
+    model.get_layer("logits").set_weights([np.zeros_like(kernel), np.asarray(target_logits, "float32")])
+    return model
+
+
+@pytest.mark.parametrize("sampler, kwargs", [("greedy", {}), ("beam", {"num_beams": 3}), ("top_k", {"k": 1})])
+def test_forbidden_ids_are_never_decoded(sampler, kwargs):
+    # <PAD>, <UNK>, <BOS> (0, 1, 2) are the most likely; 6 is the best allowed id, then 3.
+    model = _model_preferring([6.0, 5.0, 4.0, 2.0, 0.0, 0.0, 3.0, 1.0, 0.0])
+    free = Seq2SeqGenerator(model, sampler, start_token_id=2, **kwargs).generate(SOURCE, max_length=4)
+    assert free[:, 1:].tolist() == [[0, 0, 0]] * 2
+    generator = Seq2SeqGenerator(model, sampler, start_token_id=2, forbidden_ids=[0, 1, 2], **kwargs)
+    assert generator.generate(SOURCE, max_length=4).tolist() == [[2, 6, 6, 6]] * 2
+    stopping = Seq2SeqGenerator(model, sampler, start_token_id=2, stop_token_ids=[6], forbidden_ids=[0, 1, 2], **kwargs)
+    assert stopping.generate(SOURCE, max_length=4).tolist() == [[2, 6, 0, 0]] * 2
+
+
+def test_random_decoding_never_draws_forbidden_ids():
+    model = _model_preferring([6.0, 5.0, 4.0, 2.0, 0.0, 0.0, 3.0, 1.0, 0.0])
+    generator = Seq2SeqGenerator(model, "random", start_token_id=2, forbidden_ids=[0, 1, 2])
+    tokens = generator.generate(np.repeat(SOURCE, 50, axis=0), max_length=11, seed=2)[:, 1:]
+    counts = np.bincount(tokens.ravel(), minlength=9)
+    assert counts[:3].tolist() == [0, 0, 0]
+    # P(6) = e^3 / (e^2 + 3 e^0 + e^3 + e^1) = 0.605 among the allowed ids, over 1000 draws.
+    assert abs(counts[6] / counts.sum() - 0.605) < 0.04
+
+
+def test_forbidden_ids_out_of_the_target_vocabulary_are_rejected():
+    model = seq2seq(12, 9, embedding_dim=4, units=4)
+    with pytest.raises(ValueError, match=r"Received: forbidden_ids=\[9\], vocabulary_size=9"):
+        Seq2SeqGenerator(model, start_token_id=1, forbidden_ids=[9])

@@ -65,3 +65,31 @@ def test_top_p_and_top_k_keep_only_the_most_likely_tokens(bigram):
     assert {s["text"] for s in bigram.sample(30, seed=5, top_p=0.4)} == {"ab"}
     # top-k 1 is greedy whatever the temperature.
     assert {s["text"] for s in bigram.sample(30, seed=5, top_k=1, temperature=5.0)} == {"ab"}
+
+
+def test_a_model_preferring_unk_never_samples_it_nor_does_its_export(bigram_run):
+    import numpy as np
+    import tensorflow as tf
+
+    from seqkit.apps.lm.text import tf_detokenize, tf_tokenize
+    from seqkit.export.language_model_serving import build_language_model_serving_module
+
+    model = lm.load(bigram_run)
+    kernel, bias = model.model.get_layer("logits").get_weights()
+    bias[1] = 10.0  # <UNK> (id 1) now beats every other token after every token, <EOS> included
+    model.model.get_layer("logits").set_weights([kernel, bias])
+    assert model.score_token_lists([["<UNK>"]])[0][0] > np.log(0.99)
+    # Greedy picks the best token other than <PAD>, <UNK> and <BOS>: the bigram model's own choice.
+    assert model.sample(2, temperature=0) == [{"text": "ab", "tokens": ["a", "b"], "complete": True}] * 2
+    for arguments in ({}, {"top_k": 2}, {"top_p": 0.5}):
+        samples = model.sample(100, seed=2, max_length=8, **arguments)
+        assert all(set(s["tokens"]) <= {"a", "b"} for s in samples), arguments
+    module = build_language_model_serving_module(
+        model.model,
+        model.vocabulary,
+        tokenize=lambda texts: tf_tokenize(texts, "char"),
+        detokenize=lambda tokens: tf_detokenize(tokens, "char"),
+    )
+    sampled = module.sample(tf.constant(["", "a", "b"] * 30), tf.constant(6))
+    tokens = {t.decode() for t in sampled["tokens"].numpy().ravel()}
+    assert tokens <= {"a", "b", ""} and {"a", "b"} <= tokens

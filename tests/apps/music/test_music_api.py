@@ -57,3 +57,33 @@ def test_evaluate_defaults_to_the_held_out_chorales(trained_music_run):
     assert abs(metrics["nll"] - saved["nll"]) < 1e-5
     assert metrics["baselines"] == saved["baselines"]
     assert "statistics" not in metrics
+
+
+def test_a_model_preferring_unk_never_generates_a_special_token(tmp_path):
+    import numpy as np
+
+    from seqkit.apps.music.encoding import MusicVectorizer
+    from seqkit.apps.music.model import MusicModel
+    from seqkit.data.music_codec import MelodyCodec
+    from seqkit.export.run_directory import RunDirectory
+    from seqkit.tasks import language_model
+
+    vectorizer = MusicVectorizer(MelodyCodec(min_pitch=60, max_pitch=72))
+    vocabulary = vectorizer.vocabulary
+    note = vocabulary.token_to_id("n64")
+    model = language_model(len(vocabulary), embedding_dim=4, units=4)
+    kernel, _ = model.get_layer("logits").get_weights()
+    # The logits ignore the input: <UNK>, <PAD>, <BOS> first, then "n64"; every other token (<EOS> included) at 0.
+    bias = np.zeros(len(vocabulary), "float32")
+    bias[[vocabulary.unk_id, vocabulary.pad_id, vocabulary.bos_id, note]] = [10.0, 9.0, 8.0, 3.0]
+    model.get_layer("logits").set_weights([np.zeros_like(kernel), bias])
+    run = RunDirectory(tmp_path / "run").create()
+    run.write_config({"app": "music", "vectorizer": vectorizer.settings()})
+    composer = MusicModel(run, model=model, vectorizer=vectorizer)
+
+    assert [p.token_ids for p in composer.generate(num_samples=2, length=5, temperature=0)] == [[note] * 5] * 2
+    for top_k in (None, 3):
+        pieces = composer.generate(num_samples=20, length=30, temperature=1.0, top_k=top_k, seed=1)
+        ids = np.array([p.token_ids for p in pieces])
+        generated = ids[np.cumsum(ids == vocabulary.eos_id, axis=1) == 0]  # the ids before each piece's <EOS>
+        assert generated.size > 0 and generated.min() > vocabulary.eos_id

@@ -1,9 +1,12 @@
 """Callbacks the trainer adds to Keras's own."""
 
+import csv
 import math
+import pathlib
 
 import keras
 
+from seqkit.errors import UserInputError
 from seqkit.training.errors import NaNLossError
 
 
@@ -113,12 +116,178 @@ class AveragedWeights:
             self._restore_raw(callback)
 
 
+class ResumableEarlyStopping(keras.callbacks.EarlyStopping):
+    """`keras.callbacks.EarlyStopping` that carries on across a resumed run.
+
+    Keras's `BackupAndRestore` brings back the weights, the optimizer and the
+    epoch counter of an interrupted run, but a plain `EarlyStopping` starts
+    afresh: its patience restarts and the best weights seen before the
+    interruption are lost. Given the run's `history.csv` (the rows of the
+    finished epochs only) and its per-epoch weight checkpoints, this callback
+    replays Keras's own bookkeeping over the finished epochs at the start of
+    training, so `best`, `best_epoch`, `wait` and `stopped_epoch` are what an
+    uninterrupted run would hold, and `best_weights` are loaded from the best
+    epoch's checkpoint (so the checkpoints must hold the weights this
+    callback sees, as they do when both run between `AveragedWeights.enter`
+    and `AveragedWeights.leave`). Loading the checkpoint leaves the model's
+    weights and optimizer state as they were.
+
+    If the finished epochs already met the stopping condition (the run had
+    stopped early, or stopped at the epoch it was interrupted after), the
+    callback `after_restore`, placed after `BackupAndRestore`, ends the
+    resumed run before another epoch; the best weights are restored at the
+    end of training as usual.
+
+    Args:
+        monitor, min_delta, patience, verbose, mode, baseline,
+            restore_best_weights, start_from_epoch: as for
+            `keras.callbacks.EarlyStopping`.
+        history_path: the `history.csv` of the finished epochs (as written by
+            `keras.callbacks.CSVLogger`, 0-based `epoch` column) to resume
+            from, or `None` for a fresh run. A missing file means no epoch
+            has finished.
+        checkpoint_for_epoch: a function from a 1-based epoch to the path of
+            the weights saved after it; needed with `history_path` and
+            `restore_best_weights`.
+
+    Example:
+
+    >>> import numpy as np, os, tempfile
+    >>> run = tempfile.mkdtemp()
+    >>> model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    >>> model.compile("sgd", "mse")
+    >>> for epoch in (1, 2, 3):  # the checkpoint of epoch k holds kernel k
+    ...     model.set_weights([np.full((1, 1), epoch, "float32"), np.zeros(1, "float32")])
+    ...     model.save_weights(os.path.join(run, f"{epoch}.weights.h5"))
+    >>> _ = open(os.path.join(run, "history.csv"), "w").write(
+    ...     "epoch,loss,val_loss\\n0,1.0,0.5\\n1,0.9,0.25\\n2,0.8,0.75\\n")
+    >>> stopping = ResumableEarlyStopping(
+    ...     monitor="val_loss", mode="min", patience=2, restore_best_weights=True,
+    ...     history_path=os.path.join(run, "history.csv"),
+    ...     checkpoint_for_epoch=lambda epoch: os.path.join(run, f"{epoch}.weights.h5"))
+    >>> stopping.set_model(model)
+    >>> stopping.on_train_begin()
+    >>> stopping.best, stopping.best_epoch + 1, stopping.wait, stopping.stopped_epoch
+    (0.25, 2, 1, 0)
+    >>> stopping.best_weights[0].item(), model.get_weights()[0].item()
+    (2.0, 3.0)
+    """
+
+    def __init__(
+        self,
+        monitor="val_loss",
+        min_delta=0,
+        patience=0,
+        verbose=0,
+        mode="auto",
+        baseline=None,
+        restore_best_weights=False,
+        start_from_epoch=0,
+        history_path=None,
+        checkpoint_for_epoch=None,
+    ):
+        super().__init__(
+            monitor=monitor,
+            min_delta=min_delta,
+            patience=patience,
+            verbose=verbose,
+            mode=mode,
+            baseline=baseline,
+            restore_best_weights=restore_best_weights,
+            start_from_epoch=start_from_epoch,
+        )
+        if history_path is not None and restore_best_weights and checkpoint_for_epoch is None:
+            raise ValueError(
+                "`checkpoint_for_epoch` must be a function of the epoch when resuming from `history_path` "
+                "with `restore_best_weights=True`. Received: checkpoint_for_epoch=None"
+            )
+        self.history_path = None if history_path is None else pathlib.Path(history_path)
+        self.checkpoint_for_epoch = checkpoint_for_epoch
+        self.after_restore = _CallbackHooks(on_train_begin=self._skip_epochs_if_stopped)
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        if self.history_path is not None:
+            self._replay(_monitored_values(self.history_path, self.monitor))
+
+    def _replay(self, values):
+        """Keras's `EarlyStopping.on_epoch_end` over `[(epoch, value)]`, loading only the best weights."""
+        if not values:
+            return
+        if self.monitor_op is None:
+            self._set_monitor_op()
+        best_weights_epoch = None
+        for epoch, current in values:
+            if current is None or epoch < self.start_from_epoch:
+                continue
+            if self.restore_best_weights and best_weights_epoch is None:
+                best_weights_epoch = self.best_epoch = epoch
+            self.wait += 1
+            if self._is_improvement(current, self.best):
+                self.best = current
+                self.best_epoch = epoch
+                best_weights_epoch = epoch
+                if self.baseline is None or self._is_improvement(current, self.baseline):
+                    self.wait = 0
+                continue
+            if self.wait >= self.patience and epoch > 0:
+                self.stopped_epoch = epoch
+                break
+        if self.restore_best_weights and best_weights_epoch is not None:
+            self.best_weights = self._checkpoint_weights(self.checkpoint_for_epoch(best_weights_epoch + 1))
+
+    def _checkpoint_weights(self, path):
+        """`model.get_weights()` as saved in `path`, leaving the model and its optimizer untouched."""
+        if not pathlib.Path(path).is_file():
+            raise UserInputError(
+                "the weights of the best epoch are missing, so early stopping cannot resume; "
+                "restore the file or start a fresh run without resume",
+                path=path,
+            )
+        model = self.model
+        if model.optimizer is not None and not model.optimizer.built:
+            # As `BackupAndRestore` does, so the optimizer's saved variables have somewhere to go.
+            model.optimizer.build(model.trainable_variables)
+        optimizer_variables = list(model.optimizer.variables) if model.optimizer is not None else []
+        optimizer_values = [keras.ops.copy(variable.value) for variable in optimizer_variables]
+        current = model.get_weights()
+        model.load_weights(path)
+        weights = model.get_weights()
+        model.set_weights(current)
+        for variable, value in zip(optimizer_variables, optimizer_values):
+            variable.assign(value)
+        return weights
+
+    def _skip_epochs_if_stopped(self, callback, *_):
+        if self.stopped_epoch > 0:
+            # `BackupAndRestore` has just set the epoch to resume from; none is left.
+            callback.model._initial_epoch = callback.params["epochs"]
+
+
+def _monitored_values(history_path, monitor):
+    """`[(0-based epoch, value or None)]` of `monitor` in a `CSVLogger` file; `[]` if there is none."""
+    if not history_path.is_file():
+        return []
+    with open(history_path, newline="") as file:
+        rows = list(csv.DictReader(file))
+    values = []
+    for row in rows:
+        value = row.get(monitor)
+        # `CSVLogger` writes "NA" for a quantity missing from an epoch's logs.
+        values.append((int(row["epoch"]), None if value in (None, "", "NA") else float(value)))
+    return values
+
+
 class _CallbackHooks(keras.callbacks.Callback):
     """A callback whose hooks are the given functions `(callback, *args)`."""
 
     def __init__(self, **hooks):
         super().__init__()
         self._hooks = hooks
+
+    def on_train_begin(self, logs=None):
+        if "on_train_begin" in self._hooks:
+            self._hooks["on_train_begin"](self, logs)
 
     def on_epoch_end(self, epoch, logs=None):
         if "on_epoch_end" in self._hooks:

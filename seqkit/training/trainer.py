@@ -11,7 +11,7 @@ import warnings
 import keras
 
 from seqkit.training import strategy as strategy_lib
-from seqkit.training.callbacks import AveragedWeights, StopOnNaNLoss, monitor_mode
+from seqkit.training.callbacks import AveragedWeights, ResumableEarlyStopping, StopOnNaNLoss, monitor_mode
 from seqkit.training.config import TrainingConfig
 from seqkit.training.determinism import reproducible
 from seqkit.training.plots import plot_training_curves
@@ -47,7 +47,9 @@ def fit(
     checkpoints and history are replaced. Seeding (`config.seed`) happens
     inside `fit`, so a pipeline that shuffles should carry its own seed. With
     `config.early_stopping_patience`, training stops when `config.monitor`
-    has not improved for that many epochs and the best weights are restored.
+    has not improved for that many epochs and the best weights are restored;
+    a resumed run stops at the same epoch and restores the same weights as
+    an uninterrupted one.
 
     Args:
         build_model: a function of no arguments returning an uncompiled,
@@ -226,22 +228,28 @@ def _callbacks(paths, config, resuming):
             f"TensorBoard is not installed (`pip install tensorboard`); no event files are written to {paths.logs}.",
             stacklevel=3,
         )
+    early_stopping = None
     if config.early_stopping_patience is not None:
-        callbacks.append(
-            keras.callbacks.EarlyStopping(
-                monitor=config.monitor,
-                mode=monitor_mode(config.monitor),
-                patience=config.early_stopping_patience,
-                restore_best_weights=True,
-                verbose=int(config.verbose > 0),
-            )
+        # On resume, its state is rebuilt from the history and checkpoints of the finished epochs.
+        early_stopping = ResumableEarlyStopping(
+            monitor=config.monitor,
+            mode=monitor_mode(config.monitor),
+            patience=config.early_stopping_patience,
+            restore_best_weights=True,
+            verbose=int(config.verbose > 0),
+            history_path=paths.history if resuming else None,
+            checkpoint_for_epoch=paths.epoch_checkpoint,
         )
+        callbacks.append(early_stopping)
     if averaged is not None:
         # Checkpoints, early stopping and TensorBoard see the averaged weights; the backup the raw ones.
         callbacks = [averaged.enter, *callbacks, averaged.leave]
     # Backed up after the checkpoint and the history row of an epoch, so a
     # resumed run never skips an epoch that left no trace.
     callbacks.append(keras.callbacks.BackupAndRestore(str(paths.backup), delete_checkpoint=False))
+    if early_stopping is not None:
+        # After the backup is restored: a resumed run that had already stopped trains no more epochs.
+        callbacks.append(early_stopping.after_restore)
     return callbacks
 
 

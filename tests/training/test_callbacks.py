@@ -2,7 +2,8 @@ import keras
 import numpy as np
 import pytest
 
-from seqkit.training.callbacks import StopOnNaNLoss, monitor_mode
+from seqkit.errors import UserInputError
+from seqkit.training.callbacks import ResumableEarlyStopping, StopOnNaNLoss, monitor_mode
 from seqkit.training.errors import NaNLossError
 
 
@@ -45,3 +46,108 @@ def test_stop_on_nan_names_epoch_batch_and_checkpoint():
 
 def test_nan_error_without_checkpoint_says_so():
     assert "there is no checkpoint" in str(NaNLossError(1, 1, None))
+
+
+def _linear_model():
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.Adam(), "mse")
+    model.optimizer.build(model.trainable_variables)
+    return model
+
+
+def _weights_of_epoch(epoch):
+    """Distinct weights per 1-based epoch."""
+    return [np.full((1, 1), float(epoch), "float32"), np.full((1,), -float(epoch), "float32")]
+
+
+def _write_run(run, values, monitor="val_x"):
+    """A history.csv with `values` of `monitor` (None: "NA") and the checkpoint of every epoch."""
+    model = _linear_model()
+    lines = [f"epoch,loss,{monitor}"]
+    for epoch, value in enumerate(values):
+        lines.append(f"{epoch},1.0,{'NA' if value is None else repr(value)}")
+        model.set_weights(_weights_of_epoch(epoch + 1))
+        model.save_weights(run / f"epoch_{epoch + 1}.weights.h5")
+    (run / "history.csv").write_text("\n".join(lines) + "\n")
+    return run / "history.csv", lambda epoch: run / f"epoch_{epoch}.weights.h5"
+
+
+@pytest.mark.parametrize(
+    "values, settings",
+    [
+        ([0.5, 0.4, 0.45, 0.6], {"mode": "min", "patience": 3}),  # best at 2, wait 2
+        ([0.5, 0.6, 0.7, 0.8], {"mode": "min", "patience": 3}),  # stopped at the last epoch
+        ([0.5, 0.6, 0.7, 0.8, 0.9], {"mode": "min", "patience": 2}),  # would have stopped at epoch 3
+        ([0.1, 0.3, 0.2, 0.25], {"mode": "max", "patience": 5}),
+        ([0.5, 0.45, 0.42, 0.3], {"mode": "min", "patience": 3, "min_delta": 0.1}),  # only 0.3 improves enough
+        ([0.5, 0.4, 0.3], {"mode": "min", "patience": 5, "baseline": 0.35}),  # wait resets only below the baseline
+        ([0.1, 0.9, 0.5, 0.6], {"mode": "min", "patience": 3, "start_from_epoch": 1}),
+        ([None, 0.5, None, 0.7], {"mode": "min", "patience": 3}),  # epochs without the quantity do not count
+    ],
+)
+@pytest.mark.filterwarnings("ignore:Early stopping conditioned on metric")  # Keras's, for the epochs without it
+def test_resumed_early_stopping_holds_the_state_of_keras_after_the_same_epochs(tmp_path, values, settings):
+    history_path, checkpoint_for_epoch = _write_run(tmp_path, values)
+
+    # Keras's own EarlyStopping, run over the same epochs with each epoch's weights in the model.
+    reference_model = _linear_model()
+    reference = keras.callbacks.EarlyStopping(monitor="val_x", restore_best_weights=True, **settings)
+    reference.set_model(reference_model)
+    reference.on_train_begin()
+    for epoch, value in enumerate(values):
+        reference_model.set_weights(_weights_of_epoch(epoch + 1))
+        reference.on_epoch_end(epoch, {"loss": 1.0} if value is None else {"loss": 1.0, "val_x": value})
+        if reference_model.stop_training:
+            break
+
+    model = _linear_model()
+    model.set_weights(_weights_of_epoch(7))
+    for variable in model.optimizer.variables:
+        variable.assign(keras.ops.full(variable.shape, 3.0, variable.dtype))
+    resumed = ResumableEarlyStopping(
+        monitor="val_x",
+        restore_best_weights=True,
+        history_path=history_path,
+        checkpoint_for_epoch=checkpoint_for_epoch,
+        **settings,
+    )
+    resumed.set_model(model)
+    resumed.on_train_begin()
+
+    assert (resumed.best, resumed.best_epoch, resumed.wait, resumed.stopped_epoch) == (
+        reference.best,
+        reference.best_epoch,
+        reference.wait,
+        reference.stopped_epoch,
+    )
+    for got, want in zip(resumed.best_weights, reference.best_weights):
+        np.testing.assert_array_equal(got, want)
+    # Reading the checkpoint left the model and its optimizer as they were.
+    for got, want in zip(model.get_weights(), _weights_of_epoch(7)):
+        np.testing.assert_array_equal(got, want)
+    for variable in model.optimizer.variables:
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(variable.value), 3.0)
+
+
+def test_resumed_early_stopping_without_history_starts_fresh(tmp_path):
+    resumed = ResumableEarlyStopping(
+        patience=2, restore_best_weights=True, history_path=tmp_path / "history.csv", checkpoint_for_epoch=str
+    )
+    resumed.set_model(_linear_model())
+    resumed.on_train_begin()
+    assert (resumed.best, resumed.wait, resumed.stopped_epoch, resumed.best_weights) == (None, 0, 0, None)
+
+
+def test_resumed_early_stopping_errors(tmp_path):
+    with pytest.raises(
+        ValueError, match="`checkpoint_for_epoch` must be a function.*Received: checkpoint_for_epoch=None"
+    ):
+        ResumableEarlyStopping(restore_best_weights=True, history_path=tmp_path / "history.csv")
+    history_path, checkpoint_for_epoch = _write_run(tmp_path, [0.5, 0.4, 0.6], monitor="val_loss")
+    checkpoint_for_epoch(2).unlink()
+    resumed = ResumableEarlyStopping(
+        patience=3, restore_best_weights=True, history_path=history_path, checkpoint_for_epoch=checkpoint_for_epoch
+    )
+    resumed.set_model(_linear_model())
+    with pytest.raises(UserInputError, match="epoch_2.weights.h5: the weights of the best epoch are missing"):
+        resumed.on_train_begin()

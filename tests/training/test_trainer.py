@@ -1,3 +1,4 @@
+import dataclasses
 import math
 
 import keras
@@ -221,6 +222,83 @@ def test_early_stopping_stops_and_restores_best_weights(tmp_path):
     assert history["val_loss"][1] > history["val_loss"][0]
     np.testing.assert_allclose(model.get_weights()[0], record.weights[1][0])
     assert not np.allclose(record.weights[1][0], record.weights[2][0])
+
+
+def build_zero_linear():
+    inputs = keras.Input((1,))
+    return keras.Model(inputs, keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")(inputs))
+
+
+@pytest.mark.parametrize("weight_averaging, interrupt_after", [(None, 2), (0.5, 2), (None, 4)])
+def test_resumed_early_stopping_stops_and_restores_like_an_uninterrupted_run(
+    tmp_path, weight_averaging, interrupt_after
+):
+    # As above, validation loss is best after epoch 1 and worse from then on, so with a patience of 3 training
+    # stops after epoch 4. An interruption after epoch 2 falls inside the patience; one after epoch 4 comes once
+    # the run has stopped. A fresh EarlyStopping would restart the patience and restore a later, worse epoch.
+    x = np.linspace(-1.0, 1.0, 8, dtype="float32")[:, None]
+    settings = config(
+        epochs=10,
+        batch_size=8,
+        optimizer="sgd",
+        learning_rate=0.2,
+        early_stopping_patience=3,
+        weight_averaging=weight_averaging,
+    )
+    straight_record = RecordEpochs()
+    straight, straight_history = fit(
+        build_zero_linear, (x, x), (x, -x), tmp_path / "b", settings, "mse", callbacks=[straight_record]
+    )
+    assert straight_record.epochs == [1, 2, 3, 4]
+
+    with pytest.raises(Interrupted):
+        fit(
+            build_zero_linear,
+            (x, x),
+            (x, -x),
+            tmp_path / "a",
+            settings,
+            "mse",
+            callbacks=[InterruptAfterEpoch(interrupt_after)],
+        )
+    record = RecordEpochs()
+    resumed, history = fit(
+        build_zero_linear,
+        (x, x),
+        (x, -x),
+        tmp_path / "a",
+        dataclasses.replace(settings, resume=True),
+        "mse",
+        callbacks=[record],
+    )
+    assert record.epochs == list(range(interrupt_after + 1, 5))  # stops at the same epoch
+    np.testing.assert_allclose(history["val_loss"], straight_history["val_loss"], rtol=1e-5)
+    np.testing.assert_allclose(resumed.get_weights()[0], straight.get_weights()[0], rtol=1e-5)
+    # ... which are the (averaged) weights of the best epoch, 1, not those of the first epoch after the resume.
+    best = build_zero_linear()
+    best.load_weights(RunPaths(tmp_path / "a").epoch_checkpoint(1))
+    np.testing.assert_allclose(resumed.get_weights()[0], best.get_weights()[0], rtol=1e-5)
+    assert abs(best.get_weights()[0].item()) > 0.01  # training moved it, so the comparison means something
+    assert float(resumed.evaluate(x, -x, verbose=0)) == pytest.approx(min(history["val_loss"]), rel=1e-5)
+
+
+def test_resume_of_an_early_stopped_run_trains_no_more_epochs(tmp_path):
+    x = np.linspace(-1.0, 1.0, 8, dtype="float32")[:, None]
+    settings = config(epochs=10, batch_size=8, optimizer="sgd", learning_rate=0.2, early_stopping_patience=1)
+    stopped, _ = fit(build_zero_linear, (x, x), (x, -x), tmp_path, settings, "mse")
+    record = RecordEpochs()
+    resumed, history = fit(
+        build_zero_linear,
+        (x, x),
+        (x, -x),
+        tmp_path,
+        dataclasses.replace(settings, resume=True),
+        "mse",
+        callbacks=[record],
+    )
+    assert record.epochs == []
+    assert len(history["val_loss"]) == 2
+    np.testing.assert_allclose(resumed.get_weights()[0], stopped.get_weights()[0], rtol=1e-5)
 
 
 def test_weight_averaging_validates_checkpoints_and_returns_the_moving_average(tmp_path):

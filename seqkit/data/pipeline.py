@@ -66,7 +66,8 @@ def make_dataset(
         label_key: name of the label field, or `None` for unlabelled data.
         shuffle: whether to shuffle examples (within `shuffle_buffer`).
         shuffle_buffer: size of the shuffle buffer, in examples.
-        seed: shuffle seed; the same seed gives the same batches.
+        seed: shuffle seed; the same seed gives the same batches in any
+            process state (it also sets TensorFlow's global seed to `seed`).
         bucket_boundaries: `None` for plain batching; a strictly increasing
             list of positive lengths to group examples whose length falls
             between the same boundaries (see
@@ -144,6 +145,11 @@ def make_dataset(
         output_signature=signature,
     )
     if shuffle:
+        if seed is not None:
+            # TensorFlow derives a shuffle's order from the global seed and
+            # the op seed; pinning the global seed to `seed` makes the order
+            # depend on `seed` alone, whatever ran before in this process.
+            tf.random.set_seed(seed)
         dataset = dataset.shuffle(
             shuffle_buffer, seed=seed, reshuffle_each_iteration=True
         )

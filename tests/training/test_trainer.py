@@ -44,6 +44,11 @@ def build_mlp():
     return keras.Model(inputs, keras.layers.Dense(1)(hidden))
 
 
+def build_zero_linear():
+    inputs = keras.Input((1,))
+    return keras.Model(inputs, keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")(inputs))
+
+
 def regression_data(n=32, batch_size=8):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(n, 4)).astype("float32")
@@ -157,7 +162,7 @@ def test_nan_loss_stops_with_message_and_keeps_last_good_checkpoint(tmp_path):
 
 @pytest.mark.parametrize("clipnorm", [1.0, None])
 def test_clipnorm_bounds_the_update_of_one_step(tmp_path, clipnorm):
-    def build_linear():
+    def build_two_input_linear():
         inputs = keras.Input((2,))
         dense = keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")
         return keras.Model(inputs, dense(inputs))
@@ -165,7 +170,7 @@ def test_clipnorm_bounds_the_update_of_one_step(tmp_path, clipnorm):
     x = np.array([[100.0, 200.0]], dtype="float32")
     y = np.array([[1000.0]], dtype="float32")
     settings = config(epochs=1, batch_size=1, optimizer="sgd", learning_rate=0.1, clipnorm=clipnorm)
-    model, _ = fit(build_linear, (x, y), None, tmp_path, settings, "mse")
+    model, _ = fit(build_two_input_linear, (x, y), None, tmp_path, settings, "mse")
     update = model.get_weights()[0][:, 0]  # the kernel started at zero
 
     gradient = 2.0 * (0.0 - 1000.0) * x[0]  # d/dw (w.x - y)^2 at w = 0
@@ -203,11 +208,6 @@ def test_fresh_run_replaces_earlier_checkpoints_and_history(tmp_path):
 def test_early_stopping_stops_and_restores_best_weights(tmp_path):
     # Training pulls w towards +1 while the validation targets want -1, so
     # validation loss is best after epoch 1 and worse from then on.
-    def build_linear():
-        inputs = keras.Input((1,))
-        dense = keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")
-        return keras.Model(inputs, dense(inputs))
-
     x = np.linspace(-1.0, 1.0, 8, dtype="float32")[:, None]
     settings = config(
         epochs=10,
@@ -217,16 +217,11 @@ def test_early_stopping_stops_and_restores_best_weights(tmp_path):
         early_stopping_patience=1,
     )
     record = RecordEpochs()
-    model, history = fit(build_linear, (x, x), (x, -x), tmp_path, settings, "mse", callbacks=[record])
+    model, history = fit(build_zero_linear, (x, x), (x, -x), tmp_path, settings, "mse", callbacks=[record])
     assert record.epochs == [1, 2]
     assert history["val_loss"][1] > history["val_loss"][0]
     np.testing.assert_allclose(model.get_weights()[0], record.weights[1][0])
     assert not np.allclose(record.weights[1][0], record.weights[2][0])
-
-
-def build_zero_linear():
-    inputs = keras.Input((1,))
-    return keras.Model(inputs, keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")(inputs))
 
 
 @pytest.mark.parametrize("weight_averaging, interrupt_after", [(None, 2), (0.5, 2), (None, 4)])
@@ -305,10 +300,6 @@ def test_weight_averaging_validates_checkpoints_and_returns_the_moving_average(t
     # One full-batch SGD step per epoch on y = 2x from w = 0, so the raw weights are
     # w_k = w_{k-1} + 2 * lr * mean(x^2) * (2 - w_{k-1}) and their average a_1 = w_1,
     # a_k = m * a_{k-1} + (1 - m) * w_k.
-    def build_linear():
-        inputs = keras.Input((1,))
-        return keras.Model(inputs, keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")(inputs))
-
     x = np.array([[1.0], [2.0], [-1.0], [0.5]], dtype="float32")
     lr, momentum, epochs = 0.05, 0.5, 4
     raw, averages = [0.0], []
@@ -319,7 +310,7 @@ def test_weight_averaging_validates_checkpoints_and_returns_the_moving_average(t
         epochs=epochs, batch_size=4, optimizer="sgd", learning_rate=lr, clipnorm=None, weight_averaging=momentum
     )
     record = RecordEpochs()
-    model, history = fit(build_linear, (x, 2 * x), (x, 2 * x), tmp_path, settings, "mse", callbacks=[record])
+    model, history = fit(build_zero_linear, (x, 2 * x), (x, 2 * x), tmp_path, settings, "mse", callbacks=[record])
 
     # Training itself follows the raw weights (callbacks after the trainer's see them) ...
     np.testing.assert_allclose([record.weights[k][0].item() for k in range(1, epochs + 1)], raw[1:], rtol=1e-5)
@@ -327,22 +318,18 @@ def test_weight_averaging_validates_checkpoints_and_returns_the_moving_average(t
     expected_loss = [float(np.mean(((2.0 - a) * x) ** 2)) for a in averages]
     np.testing.assert_allclose(history["val_loss"], expected_loss, rtol=1e-4)
     for epoch in range(1, epochs + 1):
-        checkpoint = build_linear()
+        checkpoint = build_zero_linear()
         checkpoint.load_weights(RunPaths(tmp_path).epoch_checkpoint(epoch))
         np.testing.assert_allclose(checkpoint.get_weights()[0].item(), averages[epoch - 1], rtol=1e-5)
     np.testing.assert_allclose(model.get_weights()[0].item(), averages[-1], rtol=1e-5)
 
 
 def test_early_stopping_with_weight_averaging_restores_the_best_average(tmp_path):
-    def build_linear():
-        inputs = keras.Input((1,))
-        return keras.Model(inputs, keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")(inputs))
-
     x = np.linspace(-1.0, 1.0, 8, dtype="float32")[:, None]
     settings = config(
         epochs=10, batch_size=8, optimizer="sgd", learning_rate=0.2, early_stopping_patience=1, weight_averaging=0.5
     )
-    model, history = fit(build_linear, (x, x), (x, -x), tmp_path, settings, "mse")
+    model, history = fit(build_zero_linear, (x, x), (x, -x), tmp_path, settings, "mse")
     assert len(history["val_loss"]) == 2
     first = keras.Model.from_config(model.get_config())
     first.load_weights(RunPaths(tmp_path).epoch_checkpoint(1))

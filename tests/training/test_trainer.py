@@ -49,6 +49,15 @@ def build_zero_linear():
     return keras.Model(inputs, keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")(inputs))
 
 
+# Training pulls w towards +1 while the validation targets (-x) want -1, so with `diverging_config` the
+# validation loss of `build_zero_linear` is best after epoch 1 and worse from then on.
+DIVERGING_X = np.linspace(-1.0, 1.0, 8, dtype="float32")[:, None]
+
+
+def diverging_config(**overrides):
+    return config(epochs=10, batch_size=8, optimizer="sgd", learning_rate=0.2, **overrides)
+
+
 def regression_data(n=32, batch_size=8):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(n, 4)).astype("float32")
@@ -206,16 +215,7 @@ def test_fresh_run_replaces_earlier_checkpoints_and_history(tmp_path):
 
 
 def test_early_stopping_stops_and_restores_best_weights(tmp_path):
-    # Training pulls w towards +1 while the validation targets want -1, so
-    # validation loss is best after epoch 1 and worse from then on.
-    x = np.linspace(-1.0, 1.0, 8, dtype="float32")[:, None]
-    settings = config(
-        epochs=10,
-        batch_size=8,
-        optimizer="sgd",
-        learning_rate=0.2,
-        early_stopping_patience=1,
-    )
+    x, settings = DIVERGING_X, diverging_config(early_stopping_patience=1)
     record = RecordEpochs()
     model, history = fit(build_zero_linear, (x, x), (x, -x), tmp_path, settings, "mse", callbacks=[record])
     assert record.epochs == [1, 2]
@@ -231,15 +231,7 @@ def test_resumed_early_stopping_stops_and_restores_like_an_uninterrupted_run(
     # As above, validation loss is best after epoch 1 and worse from then on, so with a patience of 3 training
     # stops after epoch 4. An interruption after epoch 2 falls inside the patience; one after epoch 4 comes once
     # the run has stopped. A fresh EarlyStopping would restart the patience and restore a later, worse epoch.
-    x = np.linspace(-1.0, 1.0, 8, dtype="float32")[:, None]
-    settings = config(
-        epochs=10,
-        batch_size=8,
-        optimizer="sgd",
-        learning_rate=0.2,
-        early_stopping_patience=3,
-        weight_averaging=weight_averaging,
-    )
+    x, settings = DIVERGING_X, diverging_config(early_stopping_patience=3, weight_averaging=weight_averaging)
     straight_record = RecordEpochs()
     straight, straight_history = fit(
         build_zero_linear, (x, x), (x, -x), tmp_path / "b", settings, "mse", callbacks=[straight_record]
@@ -278,8 +270,7 @@ def test_resumed_early_stopping_stops_and_restores_like_an_uninterrupted_run(
 
 
 def test_resume_of_an_early_stopped_run_trains_no_more_epochs(tmp_path):
-    x = np.linspace(-1.0, 1.0, 8, dtype="float32")[:, None]
-    settings = config(epochs=10, batch_size=8, optimizer="sgd", learning_rate=0.2, early_stopping_patience=1)
+    x, settings = DIVERGING_X, diverging_config(early_stopping_patience=1)
     stopped, _ = fit(build_zero_linear, (x, x), (x, -x), tmp_path, settings, "mse")
     record = RecordEpochs()
     resumed, history = fit(
@@ -325,10 +316,7 @@ def test_weight_averaging_validates_checkpoints_and_returns_the_moving_average(t
 
 
 def test_early_stopping_with_weight_averaging_restores_the_best_average(tmp_path):
-    x = np.linspace(-1.0, 1.0, 8, dtype="float32")[:, None]
-    settings = config(
-        epochs=10, batch_size=8, optimizer="sgd", learning_rate=0.2, early_stopping_patience=1, weight_averaging=0.5
-    )
+    x, settings = DIVERGING_X, diverging_config(early_stopping_patience=1, weight_averaging=0.5)
     model, history = fit(build_zero_linear, (x, x), (x, -x), tmp_path, settings, "mse")
     assert len(history["val_loss"]) == 2
     first = keras.Model.from_config(model.get_config())

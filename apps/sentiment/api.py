@@ -88,15 +88,23 @@ def fit(
         decision: how a rating is chosen from the probabilities: `"argmax"` (the most probable; best
             accuracy) or `"median"` (the least expected distance in stars; best MAE). Preset default if None;
             stored with the model and used by predict, evaluate and export.
-        embeddings: a GloVe/word2vec text file of pretrained word vectors.
+        embeddings: a GloVe/word2vec text file of pretrained word vectors (the text is then split into whole
+            words, whatever the preset's tokenizer).
         max_vocabulary: largest word vocabulary, specials included (preset default if None).
         max_length: words (or pieces) kept per text (preset default if None).
         lowercase: whether words are lowercased (preset default if None).
         tokenizer: `"word"` (whole words, `<UNK>` for the rest) or `"wordpiece"` (sub-words learned from the
-            training texts); preset default if None.
+            training texts); preset default if None (the default preset: `"wordpiece"`).
     """
     from seqkit.apps.sentiment import training
 
+    if embeddings is not None:
+        # Pretrained vectors belong to whole words; WordPiece pieces such as "##ing" have none.
+        if tokenizer == "wordpiece":
+            from seqkit.errors import UserInputError
+
+            raise UserInputError("--embeddings holds whole-word vectors: use it with --tokenizer word, not wordpiece")
+        tokenizer = "word"
     model_config, data_config, training_config = resolve_preset(
         PRESETS,
         preset,

@@ -49,13 +49,16 @@ FIT_OPTIONS = COLUMN_OPTIONS + (
         help="Rate with the most probable rating (argmax) or the one with the least expected distance (median).",
     ),
     options.embeddings_option,
-    click.option("--max-vocabulary", type=click.IntRange(3, 100_000), help="Largest word vocabulary (default 10,000)."),
+    click.option("--max-vocabulary", type=click.IntRange(3, 100_000), help="Largest vocabulary of words or pieces (default 10,000)."),
     click.option("--max-length", type=click.IntRange(min=1), help="Words kept per text (the first ones)."),
     click.option("--lowercase/--no-lowercase", default=None, help="Lowercase words before the lookup (default on)."),
     click.option(
         "--tokenizer",
         type=click.Choice(["word", "wordpiece"]),
-        help="word: whole words, <UNK> for rare ones (default); wordpiece: sub-words learned from the training texts.",
+        help=(
+            "wordpiece: sub-words learned from the training texts (default preset); word: whole words, <UNK> for "
+            "rare ones (always with --embeddings)."
+        ),
     ),
 )
 

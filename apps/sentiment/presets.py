@@ -7,11 +7,14 @@ chosen from the probabilities); `training` the `TrainingConfig` fields.
 """
 
 PRESETS = {
-    # Wide and deep: a BiLSTM over learned word embeddings, max-pooled over time, plus a linear bag of words and
-    # hashed word pairs (NGramBag), summed into softmax logits over the ratings. Small and strongly regularised
-    # (dropout 0.6, words seen once share <UNK>); classes weighted by 1/sqrt(frequency); a rating is the median
-    # of the predicted distribution (least expected distance in stars); validation and the kept model use a
-    # moving average of the weights (momentum 0.9); training keeps the epoch with the best validation macro-F1.
+    # Wide and deep: a BiLSTM over learned WordPiece embeddings, max-pooled over time, plus a linear bag of pieces
+    # and hashed piece pairs (NGramBag), summed into softmax logits over the ratings. WordPiece (10,000 pieces
+    # learned from the training texts) cuts rare and misspelt words into known pieces where whole words would
+    # share <UNK>: SST-5 MAE 0.785 -> 0.752 (valid, three seeds), Alexa macro-F1 0.373 -> 0.394 and MAE
+    # 0.474 -> 0.458 (cross-validated). Small and strongly regularised (dropout 0.6); classes weighted by
+    # 1/sqrt(frequency); a rating is the median of the predicted distribution (least expected distance in
+    # stars); validation and the kept model use a moving average of the weights (momentum 0.9); training keeps
+    # the epoch with the best validation macro-F1.
     # Adam at 0.005: the zero-initialised bag needs the larger steps to fit before the BiLSTM starts to overfit
     # (within a few epochs); at 0.002 macro-F1 was lower on both data sets below (SST-5 0.384 vs 0.388, Alexa
     # cross-validated 0.349 vs 0.373) and MAE no better.
@@ -39,7 +42,7 @@ PRESETS = {
             "max_length": 256,
             "class_weights": "sqrt",
             "decision": "median",
-            "tokenizer": "word",
+            "tokenizer": "wordpiece",
         },
         "training": {
             "epochs": 20,

@@ -5,6 +5,7 @@ import pytest
 
 from seqkit.apps import sentiment
 from seqkit.apps.sentiment.model import decide
+from seqkit.apps.sentiment.presets import PRESETS
 from seqkit.errors import UserInputError
 
 QUICK = {"epochs": 1, "seed": 0, "verbose": 0}
@@ -125,6 +126,20 @@ def test_explicit_labels_skip_bad_rows_and_pretrained_vectors(tmp_path):
     # File words are lowercased like the vocabulary: "Phone" gives the vector of "phone".
     np.testing.assert_allclose(embedding[rater.encoder.words.token_to_id("phone")], [0.5, -1.0, 2.0], atol=1e-4)
     assert result.metrics["embedding_coverage"] == pytest.approx(2 / (len(rater.encoder.words) - 2))
+
+
+def test_pretrained_vectors_split_text_into_whole_words(tmp_path, review_writer):
+    data = review_writer(tmp_path / "reviews.csv", 30)
+    vectors = tmp_path / "vectors.txt"
+    vectors.write_text("good 1.0 1.0\nbad -1.0 -1.0\n", encoding="utf-8")
+    assert PRESETS["default"]["data"]["tokenizer"] == "wordpiece"
+    sentiment.fit(data=data, valid=data, out=tmp_path / "run", embeddings=vectors, training_overrides=QUICK)
+    rater = sentiment.load(tmp_path / "run")
+    assert rater.config["encoder"]["tokenizer"] == "word"
+    assert rater.model.get_layer("token_embedding").get_weights()[0].shape[1] == 2
+    with pytest.raises(UserInputError, match="--embeddings holds whole-word vectors"):
+        sentiment.fit(data=data, out=tmp_path / "other", embeddings=vectors, tokenizer="wordpiece")
+    assert not (tmp_path / "other").exists()
 
 
 def test_user_errors(tmp_path, review_writer):

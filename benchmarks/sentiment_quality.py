@@ -31,7 +31,8 @@ tfidf_logreg / tfidf_logreg_balanced on both macro-F1 and MAE). Default preset: 
     Alexa  tfidf_logreg 0.713 / 0.351 / 0.538   balanced 0.702 / 0.434 / 0.482
            seqkit default (seeds 1-2) 0.699±0.002 / 0.395±0.001 / 0.457±0.001, wins 2/2 and 0/2, ~4.3 min per seed
            + class_weights=balanced,decision=argmax 0.724±0.007 / 0.411±0.002 / 0.461±0.010, wins 2/2 and 0/2
-CVSST2
+    SST-5  tfidf_logreg 0.405 / 0.370 / 0.840   balanced 0.393 / 0.377 / 0.866
+           seqkit default (seed 1) 0.400 / 0.378 / 0.799, wins 1/1 and 1/1 (words: 0.402 / 0.382 / 0.793)
 The defaults before this (whole words; learning rate 0.002, then 0.005), valid split, seeds 1-5:
     SST-5  words, lr 0.002 0.399 / 0.384 / 0.799 (4/5 wins); words, lr 0.005 0.404 / 0.391 / 0.789 (5/5), ~98 s
     Alexa  words, lr 0.002 0.678 / 0.365 / 0.499 (3/5 wins); words, lr 0.005 0.713 / 0.429 / 0.473 (5/5), ~41 s

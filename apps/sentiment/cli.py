@@ -50,7 +50,7 @@ FIT_OPTIONS = COLUMN_OPTIONS + (
     ),
     options.embeddings_option,
     click.option("--max-vocabulary", type=click.IntRange(3, 100_000), help="Largest vocabulary of words or pieces (default 10,000)."),
-    click.option("--max-length", type=click.IntRange(min=1), help="Words kept per text (the first ones)."),
+    click.option("--max-length", type=click.IntRange(min=1), help="Words (or pieces) kept per text (the first ones)."),
     click.option("--lowercase/--no-lowercase", default=None, help="Lowercase words before the lookup (default on)."),
     click.option(
         "--tokenizer",

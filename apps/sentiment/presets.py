@@ -12,10 +12,10 @@ PRESETS = {
     # learned from the training texts) cuts rare and misspelt words into known pieces where whole words would
     # share <UNK>: Alexa macro-F1 0.373 -> 0.395 and MAE 0.474 -> 0.457 (cross-validated); on SST-5 no change
     # beyond noise (cross-validated MAE 0.793 -> 0.799; valid split 0.789 -> 0.755). Training takes about 1.5
-    # times as long. Small and strongly regularised
-    # (dropout 0.6); classes weighted by 1/sqrt(frequency); a rating is the median of the predicted distribution
-    # (least expected distance in stars); validation and the kept model use a moving average of the weights
-    # (momentum 0.9); training keeps the epoch with the best validation macro-F1.
+    # times as long. Small and strongly regularised (dropout 0.6); classes weighted by 1/sqrt(frequency); a
+    # rating is the median of the predicted distribution (least expected distance in stars); validation and the
+    # kept model use a moving average of the weights (momentum 0.9); training keeps the epoch with the best
+    # validation macro-F1.
     # Adam at 0.005: the zero-initialised bag needs the larger steps to fit before the BiLSTM starts to overfit
     # (within a few epochs); at 0.002 macro-F1 was lower on both data sets below (SST-5 0.384 vs 0.388, Alexa
     # cross-validated 0.349 vs 0.373) and MAE no better.

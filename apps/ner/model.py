@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from seqkit.apps.ner import data_sources
+from seqkit.apps.ner.application import read_tagged_file
 
 PREDICT_BATCH_SIZE = 128
 
@@ -106,14 +106,19 @@ class NerModel:
 
     def evaluate(self, path, tag_scheme="auto"):
         """Entity-level scores (CoNLL exact-span matching) and token accuracy on a labelled file."""
-        sentences = data_sources.read_tagged_file(path, tag_scheme=tag_scheme)
+        sentences = read_tagged_file(path, tag_scheme=tag_scheme)
         return self.evaluate_sentences(sentences)
 
     def evaluate_sentences(self, sentences):
+        """Scores on `TaggedSentence`s (any iterable, read once)."""
         from seqkit.metrics.entities import entity_scores
+        from seqkit.progress import track
 
-        predicted = self.tag_token_lists([s.tokens for s in sentences])
-        return entity_scores([s.tags for s in sentences], predicted)
+        tokens, tags = [], []
+        for sentence in track(sentences, "reading the evaluation data", unit="sentence"):
+            tokens.append(sentence.tokens)
+            tags.append(sentence.tags)
+        return entity_scores(tags, self.tag_token_lists(tokens))
 
     @staticmethod
     def format_evaluation(metrics):

@@ -198,11 +198,24 @@ def iter_conll(path, *, tag_column=-1, token_column=0, scheme="auto", encoding="
     return _stream(path, tag_column, token_column, scheme, encoding)
 
 
+def detect_file_scheme(path, *, tag_column=-1, token_column=0, encoding="utf-8"):
+    """The tag scheme (`"iob1"`, `"iob2"` or `"bioes"`) of a CoNLL file, from all its tags, in one streaming pass.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "train.txt"
+    >>> _ = path.write_text("Rome S-LOC\n\nNew B-LOC\nYork E-LOC\n")
+    >>> detect_file_scheme(path)
+    'bioes'
+    """
+    _check_arguments("auto", tag_column, token_column, encoding)
+    return tagging_schemes.detect_scheme(tags for _, tags, _ in _raw_sentences(path, tag_column, token_column, encoding))
+
+
 def _stream(path, tag_column, token_column, scheme, encoding):
     if scheme == "auto":
-        scheme = tagging_schemes.detect_scheme(
-            tags for _, tags, _ in _raw_sentences(path, tag_column, token_column, encoding)
-        )
+        scheme = detect_file_scheme(path, tag_column=tag_column, token_column=token_column, encoding=encoding)
     count = 0
     for raw_sentence in _raw_sentences(path, tag_column, token_column, encoding):
         count += 1

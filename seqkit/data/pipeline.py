@@ -153,6 +153,68 @@ def make_dataset(
         dataset = dataset.shuffle(
             shuffle_buffer, seed=seed, reshuffle_each_iteration=True
         )
+    num_batches = None
+    if not bucket_boundaries and hasattr(examples, "__len__"):
+        # A sized collection gives a known number of batches, so Keras
+        # shows progress and needs no first epoch to count steps.
+        num_batches = count_batches(
+            {1: len(examples)}, batch_size, None, drop_remainder
+        )
+    return batch_examples(
+        dataset,
+        signature,
+        batch_size=batch_size,
+        feature_keys=feature_keys,
+        label_key=label_key,
+        pad_values=pad_values,
+        bucket_boundaries=bucket_boundaries,
+        length_key=length_key,
+        drop_remainder=drop_remainder,
+        repeat=repeat,
+        num_batches=num_batches,
+    )
+
+
+def batch_examples(
+    dataset,
+    signature,
+    *,
+    batch_size,
+    feature_keys,
+    label_key,
+    pad_values,
+    bucket_boundaries=None,
+    length_key=None,
+    drop_remainder=False,
+    repeat=False,
+    num_batches=None,
+):
+    """Pad, batch (or bucket by length) and split a dataset of example dicts.
+
+    The tail that `make_dataset` and `seqkit.data.shards.shard_dataset`
+    share: every field is padded with its value in `pad_values` to the
+    longest example of its batch, and each batch becomes
+    `(features, labels)`, or `features` when `label_key` is `None`.
+
+    Args:
+        dataset: a `tf.data.Dataset` of example dicts described by
+            `signature` (`{key: tf.TensorSpec}`).
+        signature: the field specs.
+        batch_size: examples per batch.
+        feature_keys: the fields that form the features `dict`.
+        label_key: the label field, or `None`.
+        pad_values: `{key: padding value}` for every field.
+        bucket_boundaries: `None`/empty for plain batching, or a checked
+            increasing list of lengths.
+        length_key: the field whose first dimension buckets examples.
+        drop_remainder: drop the last, smaller batch (of each bucket).
+        repeat: repeat the data forever.
+        num_batches: the known number of batches per epoch, asserted on
+            the dataset so that Keras shows a complete progress bar.
+
+    Returns:
+        A prefetched, batched `tf.data.Dataset`.
+    """
     padded_shapes = {key: spec.shape for key, spec in signature.items()}
     padding_values = {
         key: tf.constant(pad_values[key], dtype=spec.dtype)
@@ -174,13 +236,7 @@ def make_dataset(
             padding_values=padding_values,
             drop_remainder=drop_remainder,
         )
-
-    if not bucket_boundaries and hasattr(examples, "__len__"):
-        # A sized collection gives a known number of batches, so Keras
-        # shows progress and needs no first epoch to count steps.
-        num_batches = len(examples) // batch_size
-        if not drop_remainder and len(examples) % batch_size:
-            num_batches += 1
+    if num_batches is not None:
         dataset = dataset.apply(
             tf.data.experimental.assert_cardinality(num_batches)
         )
@@ -195,6 +251,63 @@ def make_dataset(
     if repeat:
         dataset = dataset.repeat()
     return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def count_batches(length_counts, batch_size, bucket_boundaries=None, drop_remainder=False):
+    """Batches per epoch of examples batched as `batch_examples` does.
+
+    Each bucket emits full batches and, unless `drop_remainder`, one last
+    smaller batch, whatever the order of the examples.
+
+    Args:
+        length_counts: `{length: number of examples}`.
+        batch_size: examples per batch.
+        bucket_boundaries: the boundaries of the buckets, or `None`.
+        drop_remainder: whether smaller batches are dropped.
+
+    Example:
+
+    >>> count_batches({3: 5, 10: 2}, batch_size=2, bucket_boundaries=[5])
+    4
+    >>> count_batches({3: 5, 10: 2}, batch_size=2)
+    4
+    >>> count_batches({3: 5, 10: 2}, batch_size=2, drop_remainder=True)
+    3
+    """
+    boundaries = list(bucket_boundaries or [])
+    per_bucket = [0] * (len(boundaries) + 1)
+    for length, count in length_counts.items():
+        per_bucket[sum(1 for b in boundaries if length >= b)] += count
+    if drop_remainder:
+        return sum(n // batch_size for n in per_bucket)
+    return sum(-(-n // batch_size) for n in per_bucket)
+
+
+def auto_bucket_boundaries_from_counts(length_counts, num_buckets=_AUTO_NUM_BUCKETS):
+    """`auto_bucket_boundaries` of every length, given as `{length: count}`.
+
+    Gives the same boundaries as `auto_bucket_boundaries` of the expanded
+    list of lengths, in memory that grows with the number of distinct
+    lengths only.
+
+    Example:
+
+    >>> auto_bucket_boundaries_from_counts({1: 50, 2: 25, 3: 25}, num_buckets=4)
+    [2, 3]
+    """
+    _check_positive_int("num_buckets", num_buckets)
+    items = sorted((int(k), int(v)) for k, v in length_counts.items() if v > 0)
+    total = sum(count for _, count in items)
+    if not total:
+        return []
+    cumulative = np.cumsum([count for _, count in items])
+    values = np.asarray([length for length, _ in items])
+    quantiles = np.arange(1, num_buckets) / num_buckets
+    # `method="lower"` picks the sorted element at index floor(q * (n - 1)).
+    positions = np.floor(quantiles * (total - 1)).astype(np.int64)
+    cuts = values[np.searchsorted(cumulative, positions, side="right")] + 1
+    low, high = values[0], values[-1]
+    return sorted({int(c) for c in cuts if low < c <= high})
 
 
 def auto_bucket_boundaries(lengths, num_buckets=_AUTO_NUM_BUCKETS):

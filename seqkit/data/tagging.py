@@ -1,5 +1,6 @@
 """Turn tagged sentences into model inputs, in Python for training and in TensorFlow ops for serving."""
 
+import collections
 import re
 
 import numpy as np
@@ -54,14 +55,18 @@ class TaggingVectorizer:
 
     @classmethod
     def build(cls, sentences, *, max_size=10_000, min_count=1, char_features=True, lowercase=True, max_word_length=30):
-        """Build the vocabularies and tag list from training sentences (objects with `tokens` and `tags`)."""
-        sentences = list(sentences)
+        """Build the vocabularies and tag list in one pass over training sentences (objects with `tokens` and
+        `tags`; a generator over a large file is fine: only the counts are kept)."""
         probe = cls(Vocabulary(["<PAD>", "<UNK>"]), ["O"], lowercase=lowercase)
-        words = Vocabulary.build(
-            ([probe.normalize(token) for token in s.tokens] for s in sentences), max_size=max_size, min_count=min_count
-        )
-        chars = Vocabulary.build((char for s in sentences for char in s.tokens), max_size=None) if char_features else None
-        tag_set = {tag for s in sentences for tag in s.tags}
+        word_counts, char_counts, tag_set = collections.Counter(), collections.Counter(), set()
+        for sentence in sentences:
+            word_counts.update(probe.normalize(token) for token in sentence.tokens)
+            if char_features:
+                for token in sentence.tokens:
+                    char_counts.update(token)
+            tag_set.update(sentence.tags)
+        words = Vocabulary.build([word_counts], max_size=max_size, min_count=min_count)
+        chars = Vocabulary.build([char_counts], max_size=None) if char_features else None
         tags = ["O"] + sorted(tag_set - {"O"}, key=lambda tag: (tag[2:], tag))
         return cls(words, tags, chars=chars, lowercase=lowercase, max_word_length=max_word_length)
 

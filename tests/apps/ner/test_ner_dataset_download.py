@@ -8,7 +8,8 @@ import zipfile
 
 import pytest
 
-from seqkit.apps.ner import data_sources
+from seqkit.application.sources import resolve_sources
+from seqkit.apps.ner.application import APPLICATION
 from seqkit.data import downloads
 from seqkit.errors import UserInputError
 
@@ -45,16 +46,21 @@ def local_conll_server(tmp_path, monkeypatch):
     server.server_close()
 
 
+def _resolve(dataset):
+    settings = APPLICATION.settings("tiny", {}, {}, {})
+    return resolve_sources(APPLICATION, settings, dataset=dataset)
+
+
 def test_conll2003_is_downloaded_once_and_normalised_to_iob2(local_conll_server):
-    train, valid, sources = data_sources.resolve_training_data(dataset="conll2003")
+    train, valid, sources = _resolve("conll2003")
     assert [s.tokens for s in train] == [["EU", "rejects", "German", "call"]]
     assert [s.tags for s in train] == [["B-ORG", "O", "B-MISC", "O"]]
-    assert valid[0].tags == ["B-PER", "I-PER"]
-    assert sources["train"].endswith("train.txt")
-    data_sources.resolve_training_data(dataset="conll2003")
+    assert next(iter(valid)).tags == ["B-PER", "I-PER"]
+    assert sources["train"].endswith("train.txt") and sources["test"].endswith("test.txt")
+    _resolve("conll2003")
     assert len([path for path in local_conll_server if path.endswith(".zip")]) == 1
 
 
 def test_unknown_dataset_names_the_choices():
-    with pytest.raises(UserInputError, match="unknown NER dataset 'imdb'; choose one of: conll2003"):
-        data_sources.resolve_training_data(dataset="imdb")
+    with pytest.raises(UserInputError, match="unknown dataset 'imdb' for `seqkit ner`; known datasets: conll2003"):
+        _resolve("imdb")

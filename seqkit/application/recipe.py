@@ -1,0 +1,208 @@
+"""The one recipe every application's `fit` runs. Read this file to see what `seqkit <app> fit` does.
+
+1. settings: the preset merged with the explicit options (`Application.settings`), checked;
+2. data: files, `--dataset` or the embedded default, with a held-out tenth when there is no `--valid`
+   (`seqkit.application.sources`): streams of raw examples, never a list in memory;
+3. vectorizer: learned in one streaming pass over the training examples (loaded back on `--resume`);
+4. encoding: each split is read once more and its encoded examples are written to a shard in the run
+   directory (`seqkit.data.shards`), from which `tf.data` streams every epoch;
+5. `config.json` and the app's files (vocabularies, labels, ...), so the run can be resumed and loaded;
+6. model: the builder's arguments, optional pretrained `--embeddings`, the app's loss and metrics;
+7. training: `seqkit.training.fit` (checkpoints, early stopping, resume, logs, strategies);
+8. `model.keras`, evaluation of the validation data by the app's predictor, `metrics.json`;
+9. a `FitResult`, whose `summary()` the CLI prints.
+
+Every pass that reads data reports progress (`seqkit.progress`); Keras reports training.
+
+Example:
+
+>>> from seqkit.apps.ner.application import NerApplication
+>>> result = fit(NerApplication(), out="runs/ner", preset="tiny")          # doctest: +SKIP
+>>> result.summary()                                                       # doctest: +SKIP
+"""
+
+import shutil
+
+import seqkit
+from seqkit.application.application import FitContext
+from seqkit.application.result import FitResult
+from seqkit.application.sources import Skipped, resolve_sources
+from seqkit.errors import UserInputError
+from seqkit.export.run_directory import RunDirectory
+from seqkit.presets import training_config
+from seqkit.progress import Progress, quiet, track
+
+SHARDS_DIR = "shards"
+
+
+def fit(
+    app,
+    *,
+    data=None,
+    valid=None,
+    dataset=None,
+    out=None,
+    preset="default",
+    model_overrides=None,
+    training_overrides=None,
+    **options,
+):
+    """Train `app`'s model and write its run directory; returns a `FitResult`.
+
+    Args:
+        app: the `Application`.
+        data, valid, dataset: where the data comes from (see `resolve_sources`).
+        out: the run directory (default `runs/<app>`).
+        preset: a name in `app.presets`.
+        model_overrides: builder arguments replacing the preset's.
+        training_overrides: `TrainingConfig` fields replacing the preset's.
+        **options: the app's own options (`app.options`).
+    """
+    settings = app.settings(preset, model_overrides, training_overrides, options)
+    app.check_settings(settings)
+    config = training_config(settings.training)
+    with quiet(config.verbose == 0):
+        return _fit(app, settings, config, data=data, valid=valid, dataset=dataset, out=out or f"runs/{app.name}")
+
+
+def _fit(app, settings, config, *, data, valid, dataset, out):
+    train, held_out, sources = resolve_sources(
+        app, settings, data=data, valid=valid, dataset=dataset, seed=config.seed or 0
+    )
+    run = RunDirectory(out).create()
+    context = FitContext(app, settings, run, config, train, held_out, sources)
+
+    # === Vectorizer: one streaming pass (or the run's own, on resume) ===
+    if config.resume and run.config_path.is_file():
+        context.vectorizer = app.load_vectorizer(run, run.read_config(app=app.name))
+    else:
+        examples = track(train, f"learning the vocabulary from {train.description}", unit=app.example_unit)
+        context.vectorizer = app.build_vectorizer(context, examples)
+
+    # === Encoding: each split written once to a shard, streamed every epoch ===
+    shards = {split.name: _encode(context, split) for split in (train, held_out)}
+    if shards["train"] is None:
+        raise UserInputError(f"the training data has no usable {app.example_unit}", path=train.source)
+    context.builder_arguments = app.builder_arguments(context)
+    vectors, coverage = _pretrained_vectors(context)
+
+    # === The run directory, before training, so that it can be resumed ===
+    app.save_vectorizer(context)
+    data_summary = {**sources, **_counts(context)}
+    run.write_config(
+        {
+            "app": app.name,
+            "seqkit_version": seqkit.__version__,
+            "preset": settings.preset,
+            "builder": context.builder_arguments,
+            **app.config_entries(context),
+            "training": config.to_dict(),
+            "data": data_summary,
+            "embeddings": None if coverage is None else {"path": str(settings.options["embeddings"]), "coverage": coverage},
+        }
+    )
+    app.write_assets(context)
+
+    # === Training ===
+    from seqkit import training
+
+    train_ds = _dataset(context, shards["train"], training=True)
+    valid_ds = _dataset(context, shards["valid"], training=False) if shards["valid"] is not None else None
+    if valid_ds is None and config.monitor.startswith("val_"):
+        config.monitor = config.monitor[len("val_") :]
+    built = {}
+
+    def build_model():
+        model = app.build_model(context)
+        if vectors is not None:
+            model.get_layer("token_embedding").set_weights([vectors])
+        built["model"] = model
+        return model
+
+    def loss(y_true, y_pred):
+        return app.loss(context, built["model"])(y_true, y_pred)
+
+    metrics = app.metrics(context) if valid_ds is not None else None
+    model, history = training.fit(build_model, train_ds, valid_ds, run.path, config, loss, metrics)
+    run.save_model(model)
+
+    # === Evaluation and the result ===
+    metrics = app.evaluate(context, model, held_out, history) if shards["valid"] is not None else {}
+    if coverage is not None:
+        metrics["embedding_coverage"] = coverage
+    run.write_json("metrics.json", metrics)
+    shutil.rmtree(run.file(SHARDS_DIR), ignore_errors=True)
+    return FitResult(run_dir=str(run.path), metrics=metrics, data=data_summary, app=app, details=context.extras)
+
+
+def _encode(context, split):
+    """Write the encoded examples of `split` to a shard; None when it has none. Counts its raw examples."""
+    from seqkit.data.shards import ShardWriter
+
+    app = context.app
+    count = 0
+    path = context.run.file(SHARDS_DIR) / f"{split.name}.tfrecord"
+    with ShardWriter(path, length_key=app.length_key()) as writer:
+        with Progress(f"encoding {split.description}", unit=app.example_unit) as progress:
+            for example in split:
+                encoded_any = False
+                for encoded in app.encode(context, example, split):
+                    if isinstance(encoded, Skipped):
+                        split.note_skipped(encoded)
+                        continue
+                    writer.write(encoded)
+                    encoded_any = True
+                count += encoded_any
+                progress.update()
+        context.counts[split.name] = count
+        context.extras.setdefault("skipped", {})[split.name] = split.skipped
+        context.extras.setdefault("problems", {})[split.name] = list(split.problems)
+        if writer.count == 0:
+            writer.abort()
+            return None
+        return writer.close()
+
+
+def _counts(context):
+    unit = context.app.example_unit
+    return {f"{name}_{unit}s": count for name, count in context.counts.items()}
+
+
+def _dataset(context, shard, training):
+    """The batched `tf.data.Dataset` of a shard: shuffled and class-weighted for training."""
+    import tensorflow as tf
+
+    from seqkit.data.shards import shard_dataset
+
+    app, config = context.app, context.config
+    feature_keys = [key for key in app.feature_keys if key in shard.fields]
+    dataset = shard_dataset(
+        shard,
+        batch_size=config.batch_size,
+        feature_keys=feature_keys,
+        label_key=app.label_key,
+        shuffle=training,
+        seed=config.seed if training else None,
+        bucket_boundaries="auto",
+    )
+    weights = app.class_weights(context) if training else None
+    if weights is not None:
+        table = tf.constant(weights, tf.float32)
+        dataset = dataset.map(lambda features, labels: (features, labels, tf.gather(table, labels)))
+    if app.single_input:
+        (key,) = feature_keys
+        dataset = dataset.map(lambda features, *rest: (features[key], *rest))
+    return dataset
+
+
+def _pretrained_vectors(context):
+    """`(vectors, coverage)` from `--embeddings` (the builder's `embedding_dim` set to their width), or Nones."""
+    path = context.settings.options.get("embeddings")
+    if path is None:
+        return None, None
+    from seqkit.data.word_vectors import read_word_vectors
+
+    words, normalize = context.app.embedding_vocabulary(context)
+    vectors, coverage = read_word_vectors(path, words, normalize=normalize)
+    context.builder_arguments["embedding_dim"] = int(vectors.shape[1])
+    return vectors, coverage

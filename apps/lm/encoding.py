@@ -58,7 +58,12 @@ def fingerprint(tokens):
 
 def write_fingerprints(path, sequences):
     """Write the sorted, unique fingerprints of `sequences`, one per line."""
-    atomic_write_text(path, "".join(f"{value}\n" for value in sorted({fingerprint(s) for s in sequences})))
+    write_fingerprint_set(path, {fingerprint(s) for s in sequences})
+
+
+def write_fingerprint_set(path, fingerprints):
+    """Write fingerprints (from `fingerprint`), sorted, one per line."""
+    atomic_write_text(path, "".join(f"{value}\n" for value in sorted(fingerprints)))
 
 
 def read_fingerprints(path):

@@ -5,11 +5,13 @@ import math
 import numpy as np
 
 from seqkit.apps.lm import encoding, reports
-from seqkit.apps.lm.text import detokenize, read_sequences, tokenize
+from seqkit.apps.lm.text import detokenize, iter_sequences, tokenize
 from seqkit.errors import UserInputError
 from seqkit.metrics.perplexity import LN10, bits_per_token, format_probability, perplexity
 
 SCORE_BATCH_SIZE = 128
+# Sequences scored per call when evaluating a stream (bounded memory for any file size).
+EVALUATE_CHUNK = 4096
 # Most logits (floats) computed at once when scoring: 64 Mi floats = 256 MiB, whatever the vocabulary size.
 SCORE_LOGITS_BUDGET = 64 * 2**20
 NOVEL_ROUNDS = 10
@@ -200,19 +202,30 @@ class LanguageModel:
 
     def evaluate(self, path):
         """Perplexity and bits per character (or word) of a text file read at the run's level."""
-        return self.evaluate_sequences(read_sequences(path, self.level))
+        return self.evaluate_sequences(iter_sequences(path, self.level))
 
     def evaluate_sequences(self, sequences):
-        """Metrics over token sequences: every token and each sequence's `<EOS>` is predicted and counted."""
-        log_probs = self.score_token_lists(sequences)
-        total = float(sum(values.sum() for values in log_probs))
-        count = int(sum(len(values) for values in log_probs))
-        words = sum(len(s) for s in sequences)
-        unknown = sum(token not in self.vocabulary for s in sequences for token in s)
+        """Metrics over token sequences (any iterable, read once, scored in chunks): every token and each
+        sequence's `<EOS>` is predicted and counted."""
+        import itertools
+
+        from seqkit.progress import Progress
+
+        total, count, words, unknown, num_sequences = 0.0, 0, 0, 0, 0
+        iterator = iter(sequences)
+        with Progress("scoring the evaluation data", unit="sequence") as progress:
+            while chunk := list(itertools.islice(iterator, EVALUATE_CHUNK)):
+                log_probs = self.score_token_lists(chunk)
+                total += float(sum(values.sum() for values in log_probs))
+                count += int(sum(len(values) for values in log_probs))
+                words += sum(len(s) for s in chunk)
+                unknown += sum(token not in self.vocabulary for s in chunk for token in s)
+                num_sequences += len(chunk)
+                progress.update(len(chunk))
         bits = bits_per_token(total, count)
         return {
             "level": self.level,
-            "sequences": len(sequences),
+            "sequences": num_sequences,
             "tokens": count,
             "log_probability": round(total, 4),
             "perplexity": round(perplexity(total, count), 4),

@@ -208,6 +208,10 @@ class Application:
 
     # === Run directory ===
 
+    def data_summary(self, context):
+        """The app's own facts about the data, added to `config.json`'s `data` (and `FitResult.data`)."""
+        return {}
+
     def config_entries(self, context):
         """The app's own entries of `config.json` (what its predictor reads back)."""
         return {}

@@ -88,7 +88,7 @@ def _fit(app, settings, config, *, data, valid, dataset, out):
 
     # === The run directory, before training, so that it can be resumed ===
     app.save_vectorizer(context)
-    data_summary = {**sources, **_counts(context)}
+    data_summary = {**sources, **_counts(context), **app.data_summary(context)}
     run.write_config(
         {
             "app": app.name,

@@ -9,7 +9,7 @@ import textwrap
 import pytest
 from click.testing import CliRunner
 
-from seqkit.apps.lm.data_sources import EMBEDDED_DIR
+from seqkit.apps.lm.application import EMBEDDED_DIR
 from seqkit.cli.main import cli
 
 

@@ -1,9 +1,12 @@
 """Pieces ⇄ token ids for the music model: a codec, a fixed vocabulary and a transposition policy."""
 
+import numpy as np
+
 from seqkit.data import music_codec
 from seqkit.data.vocabulary import BOS, EOS, PAD, UNK, Vocabulary
 
 TRANSPOSE_MODES = ("none", "key", "all")
+SEQUENCES_FILE = "train_sequences.txt"
 
 
 class MusicVectorizer:
@@ -89,3 +92,32 @@ class MusicVectorizer:
     @classmethod
     def from_settings(cls, settings):
         return cls(music_codec.get_codec(settings["codec"]), transpose=settings["transpose"])
+
+
+def windows(ids, window):
+    """Training examples of one id sequence: slices of `window + 1` ids as `token_ids` (inputs) and `labels`
+    (next ids).
+
+    Example:
+
+    >>> [(e["token_ids"].tolist(), e["labels"].tolist()) for e in windows([2, 5, 6, 7, 3], 2)]
+    [([2, 5], [5, 6]), ([6, 7], [7, 3])]
+    """
+    examples = []
+    for begin in range(0, max(len(ids) - 1, 1), window):
+        chunk = np.asarray(ids[begin : begin + window + 1], np.int32)
+        if len(chunk) >= 2:
+            examples.append({"token_ids": chunk[:-1], "labels": chunk[1:]})
+    return examples
+
+
+def write_sequences(path, sequences):
+    """Training id sequences, one per line (the n-gram baselines are fitted on them at evaluation)."""
+    from seqkit.data.atomic import atomic_write_text
+
+    atomic_write_text(path, "".join(" ".join(map(str, ids)) + "\n" for ids in sequences))
+
+
+def read_sequences(path):
+    with open(path, encoding="utf-8") as lines:
+        return [[int(token) for token in line.split()] for line in lines if line.strip()]

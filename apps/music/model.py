@@ -229,7 +229,7 @@ class MusicModel:
         `V` possible outcomes (the codec's tokens and `<EOS>`).
         """
         if self._baselines is None:
-            from seqkit.apps.music.training import SEQUENCES_FILE, read_sequences
+            from seqkit.apps.music.encoding import SEQUENCES_FILE, read_sequences
             from seqkit.metrics.ngram import NGramModel
 
             path = self.run.file(SEQUENCES_FILE)
@@ -261,7 +261,7 @@ class MusicModel:
         return metrics
 
     def _embedded_held_out(self):
-        from seqkit.apps.music.api import EMBEDDED
+        from seqkit.apps.music.application import EMBEDDED
 
         if self.config["data"].get("train") != EMBEDDED or self.config["data"].get("valid_pieces", 0) == 0:
             raise UserInputError("give the data to evaluate on: this run was not trained on the embedded chorales")

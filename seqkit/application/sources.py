@@ -84,7 +84,9 @@ class Split:
         index = 0
         for item in self._read():
             if isinstance(item, Skipped):
-                self.note_skipped(item)
+                if self._keep is None or not self._keep[1]:
+                    # A held-out split shares its file with the training split, which counts its bad items.
+                    self.note_skipped(item)
                 continue
             if self._keep is None or bool(self._keep[0][index]) == self._keep[1]:
                 yield item

@@ -21,7 +21,10 @@ def test_fit_on_a_folder_with_the_polyphonic_encoding(music_folder, tmp_path):
         training_overrides={"epochs": 1, "seed": 0, "verbose": 0},
     )
     assert run.data["train_pieces"] == 3 and run.data["valid_pieces"] == 1
-    assert [path for path, _ in run.skipped] == [str(music_folder / "corrupt.mid"), str(music_folder / "empty.mid")]
+    assert run.data["skipped"] == 2
+    assert [line.split(":")[0] for line in run.details["problems"]["train"]] == [
+        str(music_folder / "corrupt.mid"), str(music_folder / "empty.mid")
+    ]
     # Each of the 3 training pieces (range 48..69 at most) fits every shift -6..5: 12 sequences each.
     assert run.data["train_sequences"] == 36
     assert "2 file(s) skipped" in run.summary()

@@ -191,8 +191,7 @@ def main():
 
     import tensorflow as tf
 
-    from seqkit.apps.sentiment.data_sources import read_examples
-    from seqkit.data.text_classification import LabelSet
+    from seqkit.data.text_classification import LabelSet, read_labelled_data as read_examples
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(

@@ -67,10 +67,27 @@ def sequence_key(tokens):
 
 
 def split_sentences(lines):
-    """Word-level sentences of running text given as lines (blank lines end paragraphs)."""
+    """Word-level sentences of running text given as lines (blank lines end paragraphs), as a list."""
+    return list(iter_sentences(lines))
+
+
+def iter_sentences(lines):
+    """Stream the word-level sentences of running text given as lines (blank lines end paragraphs).
+
+    Args:
+        lines: an iterable of lines, consumed as the sentences are yielded.
+
+    Yields:
+        Each sentence as a token list; text without full stops is cut into pieces of at most
+        `MAX_SENTENCE_TOKENS` tokens, and pieces without a letter or digit are left out.
+
+    Example:
+
+    >>> list(iter_sentences(["Speak. All:", "speak!", "", "Resolved"]))
+    [['Speak', '.'], ['All', ':', 'speak', '!'], ['Resolved']]
+    """
     from seqkit.data.word_splitting import split_words
 
-    sentences = []
     current = []
 
     def close():
@@ -78,39 +95,68 @@ def split_sentences(lines):
             piece = current[:MAX_SENTENCE_TOKENS]
             del current[:MAX_SENTENCE_TOKENS]
             if any(_WORD_CHARACTER.search(token) for token in piece):
-                sentences.append(piece)
+                yield piece
 
     for line in lines:
         if not line.strip():
-            close()
+            yield from close()
             continue
         for word in split_words(line):
             current.append(word)
             if word in SENTENCE_END:
-                close()
-    close()
-    return sentences
+                yield from close()
+    yield from close()
 
 
 def read_sequences(path, level):
-    """Token sequences of a UTF-8 text file at `level`.
+    """Token sequences of a UTF-8 text file at `level`, as a list (see `iter_sequences`).
 
     Raises:
         seqkit.errors.UserInputError: the file is missing, empty, binary or not UTF-8, or has no sequence at
             this level (no non-blank line; no sentence with a word).
     """
-    from seqkit.data.text_files import read_text_lines
+    return list(iter_sequences(path, level))
+
+
+def iter_sequences(path, level):
+    """Stream the token sequences of a UTF-8 text file at `level`, reading it a line at a time.
+
+    Args:
+        path: the file.
+        level: `"char"` (one sequence per non-blank line) or `"word"` (sentences of running text).
+
+    Yields:
+        Each sequence as a token list.
+
+    Raises:
+        seqkit.errors.UserInputError: as `read_sequences`; a problem further on in the file is raised when
+            the iteration reaches it, and "no ... to read" when it ends without a sequence.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "text.txt"
+    >>> _ = path.write_text("The cat sat. The dog\\nran!\\n")
+    >>> for tokens in iter_sequences(path, "word"):
+    ...     print(tokens)
+    ['The', 'cat', 'sat', '.']
+    ['The', 'dog', 'ran', '!']
+    """
+    from seqkit.data.text_files import iter_text_lines
 
     check_level(level)
-    lines = read_text_lines(path)
+    lines = iter_text_lines(path)
     if level == "char":
-        sequences = [list(line.strip()) for line in lines if line.strip()]
+        sequences = (list(line.strip()) for line in lines if line.strip())
     else:
-        sequences = split_sentences(lines)
-    if not sequences:
+        sequences = iter_sentences(lines)
+    empty = True
+    for sequence in sequences:
+        empty = False
+        yield sequence
+    if empty:
         what = "non-blank line" if level == "char" else "sentence with a word (letters or digits)"
         raise UserInputError(f"no {what} to read at --level {level}", path=path)
-    return sequences
 
 
 # === The same, in plain TensorFlow ops (for SavedModel signatures) ===

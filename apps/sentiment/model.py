@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from seqkit.apps.sentiment import data_sources
-from seqkit.apps.sentiment.training import LABELS_FILE
+from seqkit.apps.sentiment.application import LABELS_FILE, iter_examples
+from seqkit.application import Skipped
 
 PREDICT_BATCH_SIZE = 128
 STARS = "★"
@@ -101,29 +101,38 @@ class SentimentModel:
             skip_bad_rows: leave out (and count) bad rows, labels outside the model's included.
             confusion_png: also draw the confusion matrix into this PNG file.
         """
-        data = data_sources.read_examples(
-            path,
-            text_column=text_column or "text",
-            label_column=label_column or "label",
-            skip_bad_rows=bool(skip_bad_rows),
-        )
-        data = data.with_labels_in(self.labels, skip_bad_rows=skip_bad_rows)
-        if not data.texts:
+        rows, skipped = [], 0
+        for row in iter_examples(path, text_column=text_column, label_column=label_column, skip_bad_rows=bool(skip_bad_rows)):
+            if isinstance(row, Skipped):
+                skipped += 1
+            elif row.label in self.labels:
+                rows.append(row)
+            elif skip_bad_rows:
+                skipped += 1
+            else:
+                from seqkit.errors import UserInputError
+
+                raise UserInputError(
+                    f"label {row.label!r} is not one of the model's labels ({', '.join(self.labels.labels)})",
+                    path=row.path,
+                    line=row.line,
+                )
+        if not rows:
             from seqkit.errors import UserInputError
 
             raise UserInputError("no row has one of the model's labels", path=path)
-        return self.evaluate_texts(data, confusion_png=confusion_png)
+        return self.evaluate_rows(rows, skipped=skipped, confusion_png=confusion_png)
 
-    def evaluate_texts(self, data, confusion_png=None):
-        """Scores on a `LabelledTexts` whose labels are all in the model's label set."""
+    def evaluate_rows(self, rows, skipped=0, confusion_png=None):
+        """Scores on `LabelledText` rows whose labels are all in the model's label set."""
         from seqkit.metrics.classification_report import plot_confusion_matrix
         from seqkit.metrics.ordinal import ordinal_scores
 
-        predicted = self.decide(self.probabilities(data.texts))
+        predicted = self.decide(self.probabilities([row.text for row in rows]))
         scores = ordinal_scores(
-            self.labels.encode(data.labels), predicted, labels=self.labels.labels, values=self.labels.values
+            self.labels.encode([row.label for row in rows]), predicted, labels=self.labels.labels, values=self.labels.values
         )
-        scores["skipped_rows"] = data.skipped
+        scores["skipped_rows"] = skipped
         if confusion_png is not None:
             plot_confusion_matrix(scores, confusion_png)
             scores["confusion_png"] = str(confusion_png)

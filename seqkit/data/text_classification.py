@@ -3,16 +3,20 @@
 Two layouts are read:
 
 - tables, one row per text, by extension: CSV (`.csv`), TSV (`.tsv`, `.tab`), JSON Lines (`.jsonl`,
-  `.ndjson`) and Parquet (`.parquet`, `.pq`), through pandas (JSON Lines line by line, so every row keeps
-  its line number). The text and label columns are configurable; when the default names (`text`, `label`)
-  are absent, common names (`review`, `sentence`; `stars`, `rating`, `score`, `sentiment`, ...) are tried
-  case-insensitively.
+  `.ndjson`) and Parquet (`.parquet`, `.pq`). The text and label columns are configurable; when the default
+  names (`text`, `label`) are absent, common names (`review`, `sentence`; `stars`, `rating`, `score`,
+  `sentiment`, ...) are tried case-insensitively.
 - folders of text files, one sub-folder per label (the IMDB layout: `pos/*.txt`, `neg/*.txt`; an `unsup/`
   folder of unlabelled texts is ignored). HTML line breaks (`<br />`) become spaces.
 
+`iter_labelled_table` and `iter_labelled_folders` stream the rows as `LabelledText` items (CSV and TSV in
+chunks of rows, JSON Lines line by line, Parquet a batch of rows at a time, folders a file at a time), so
+memory does not grow with the data; `read_labelled_table` and `read_labelled_folders` gather them into one
+`LabelledTexts`.
+
 Bad rows (missing text or label, text that is not valid in the file's encoding, a label outside a given
 label set) raise `UserInputError` naming the file and line, or with `skip_bad_rows=True` are left out and
-counted in `LabelledTexts.skipped`.
+counted (in `LabelledTexts.skipped`, or in a `BadRowCounter` given to a streaming reader).
 
 Row numbers are file lines for CSV, TSV and JSON Lines (the header of a table is line 1, so its first row
 is line 2) and 1-based row numbers for Parquet.
@@ -30,6 +34,8 @@ Example:
 """
 
 import codecs
+import collections
+import contextlib
 import dataclasses
 import json
 import math
@@ -66,6 +72,60 @@ _MAX_INTEGER_CLASSES = 100
 # Replaces bytes that are invalid in the file's encoding (a private-use code point no real text uses).
 _UNDECODABLE = "\U0010fffd"
 _DEFAULT_STARS = 5
+# Rows parsed at a time from CSV, TSV and Parquet files.
+_CHUNK_ROWS = 1000
+
+
+@dataclasses.dataclass(frozen=True)
+class LabelledText:
+    """One text with its label and where it came from: an item of the streaming readers.
+
+    Args:
+        text: the text, stripped.
+        label: the label, as a string (see `normalize_label`).
+        path: the file, as a string.
+        line: the line (or Parquet row) number in `path`; None for one-file-per-text folders.
+    """
+
+    text: str
+    label: str
+    path: str
+    line: int | None = None
+
+
+class BadRowCounter:
+    """Counts the bad rows a reader left out (with `skip_bad_rows=True`) and keeps the first few messages.
+
+    Args:
+        count: bad rows counted so far.
+        problems: their first messages (`path:line: problem`), at most 5 are kept.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "reviews.csv"
+    >>> _ = path.write_text("text,label\\nGreat!,pos\\n,neg\\nDull.,neg\\n")
+    >>> bad_rows = BadRowCounter()
+    >>> [row.text for row in iter_labelled_table(path, skip_bad_rows=True, bad_rows=bad_rows)]
+    ['Great!', 'Dull.']
+    >>> bad_rows.count, bad_rows.problems
+    (1, ['...reviews.csv:3: missing text'])
+    """
+
+    _KEPT = 5
+
+    def __init__(self, count=0, problems=None):
+        self.count = count
+        self.problems = problems if problems is not None else []
+
+    def add(self, error):
+        """Counts one bad row, given its `UserInputError`."""
+        self.count += 1
+        if len(self.problems) < self._KEPT:
+            self.problems.append(str(error))
+
+    def __repr__(self):
+        return f"BadRowCounter(count={self.count}, problems={self.problems!r})"
 
 
 @dataclasses.dataclass
@@ -112,16 +172,15 @@ class LabelledTexts:
             A new `LabelledTexts` holding only rows whose label is in `label_set`.
         """
         keep = []
-        collector = _BadRows(skip_bad_rows, self.skipped, list(self.problems))
+        bad_rows = BadRowCounter(self.skipped, list(self.problems))
         for index, (label, (path, line)) in enumerate(zip(self.labels, self.origins)):
             if label in label_set:
                 keep.append(index)
             else:
-                collector.add(
-                    f"label {label!r} is not one of the model's labels ({', '.join(label_set.labels)})", path, line
-                )
+                problem = f"label {label!r} is not one of the model's labels ({', '.join(label_set.labels)})"
+                _bad_row(problem, path, line, skip_bad_rows, bad_rows)
         result = self.subset(keep)
-        result.skipped, result.problems = collector.count, collector.problems
+        result.skipped, result.problems = bad_rows.count, bad_rows.problems
         return result
 
 
@@ -173,9 +232,20 @@ class LabelSet:
         Raises:
             UserInputError: fewer than two distinct labels, or more than 100 integer classes.
         """
-        distinct = sorted(set(labels))
-        integers = [label for label in labels if _INTEGER.fullmatch(label)]
-        if integers and len(integers) * 2 > len(labels):
+        return cls.detect_counts(collections.Counter(labels))
+
+    @classmethod
+    def detect_counts(cls, counts):
+        """`detect` from `{label: number of training texts}` (a streaming pass keeps only the counts).
+
+        Example:
+
+        >>> LabelSet.detect_counts({"5": 10, "2": 3, "n/a": 1}).labels
+        ['1', '2', '3', '4', '5']
+        """
+        distinct = sorted(counts)
+        integers = [label for label in distinct if _INTEGER.fullmatch(label)]
+        if integers and sum(counts[label] for label in integers) * 2 > sum(counts.values()):
             values = sorted({int(float(label)) for label in integers})
             low, high = values[0], values[-1]
             if 1 <= low and high <= _DEFAULT_STARS:
@@ -298,6 +368,61 @@ def read_labelled_table(
         UserInputError: unknown extension, unreadable file, missing column (listing the columns found),
             no rows, or a bad row (without `skip_bad_rows`).
     """
+    bad_rows = BadRowCounter()
+    rows = iter_labelled_table(
+        path,
+        text_column=text_column,
+        label_column=label_column,
+        skip_bad_rows=skip_bad_rows,
+        encoding=encoding,
+        header=header,
+        bad_rows=bad_rows,
+    )
+    return _gather(rows, bad_rows)
+
+
+def iter_labelled_table(
+    path,
+    *,
+    text_column="text",
+    label_column="label",
+    skip_bad_rows=False,
+    encoding="utf-8",
+    header=True,
+    bad_rows=None,
+):
+    """Stream the rows of a CSV, TSV, JSON Lines or Parquet file as `LabelledText` items.
+
+    The file is read a part at a time (CSV and TSV in chunks of rows, JSON Lines line by line, Parquet in
+    batches of rows), so memory does not grow with its size. The rows, their line numbers, the checks and
+    the messages are those of `read_labelled_table`; a problem further on in the file is raised when the
+    iteration reaches it, and "no usable rows found" when it ends without a row.
+
+    Args:
+        path: the file; its extension chooses the format.
+        text_column: the text column (default `text`, else a common name such as `review`).
+        label_column: the label column (default `label`, else `stars`, `rating`, `score`, ...).
+        skip_bad_rows: leave bad rows out instead of raising.
+        encoding: the encoding of text formats.
+        header: whether a CSV/TSV file starts with a header row (see `read_labelled_table`).
+        bad_rows: a `BadRowCounter` that counts the rows left out with `skip_bad_rows`, or None.
+
+    Yields:
+        `LabelledText` items, in file order.
+
+    Raises:
+        UserInputError: as `read_labelled_table`.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "reviews.jsonl"
+    >>> _ = path.write_text('{"text": "Great!", "stars": 5}\\n\\n{"text": "Meh.", "stars": 2.0}\\n')
+    >>> for row in iter_labelled_table(path):
+    ...     print(row.text, row.label, row.line)
+    Great! 5 1
+    Meh. 2 3
+    """
     path = pathlib.Path(path)
     if path.is_dir():
         raise UserInputError("expected a file, found a directory", path=path)
@@ -307,25 +432,27 @@ def read_labelled_table(
             f"unknown table extension {path.suffix!r} (expected one of {', '.join(TABLE_SUFFIXES)})", path=path
         )
     if suffix in _JSON_LINES:
-        columns, rows = _json_lines(path, encoding)
+        rows = _json_lines(path, encoding, (text_column, label_column))
     elif suffix in _PARQUET:
-        columns, rows = _parquet(path)
+        rows = _parquet(path)
     else:
-        columns, rows = _delimited(path, encoding, _DELIMITERS[suffix], header)
+        rows = _delimited(path, encoding, _DELIMITERS[suffix], header)
+    columns = next(rows)
     text_name = find_column("text", text_column, "text", TEXT_ALIASES, columns, path)
     label_name = find_column("label", label_column, "label", LABEL_ALIASES, columns, path)
-    collector = _BadRows(skip_bad_rows)
-    data = LabelledTexts([], [], [])
+    found = False
     for line, row in rows:
         if row is None:
-            collector.add("not a JSON object", path, line)
+            _bad_row("not a JSON object", path, line, skip_bad_rows, bad_rows)
             continue
-        text, label = row.get(text_name), normalize_label(row.get(label_name))
-        _add_row(data, collector, text, label, path, line)
-    data.skipped, data.problems = collector.count, collector.problems
-    if not data.texts:
+        item = _labelled_text(
+            row.get(text_name), normalize_label(row.get(label_name)), path, line, skip_bad_rows, bad_rows
+        )
+        if item is not None:
+            found = True
+            yield item
+    if not found:
         raise UserInputError("no usable rows found", path=path)
-    return data
 
 
 def read_labelled_folders(root, *, skip_bad_rows=False, encoding="utf-8"):
@@ -350,6 +477,37 @@ def read_labelled_folders(root, *, skip_bad_rows=False, encoding="utf-8"):
     >>> data.texts, data.labels
     (['Dull.', 'Loved it. Again!'], ['neg', 'pos'])
     """
+    bad_rows = BadRowCounter()
+    files = iter_labelled_folders(root, skip_bad_rows=skip_bad_rows, encoding=encoding, bad_rows=bad_rows)
+    return _gather(files, bad_rows)
+
+
+def iter_labelled_folders(root, *, skip_bad_rows=False, encoding="utf-8", bad_rows=None):
+    """Stream the texts of a folder of label sub-folders (see `read_labelled_folders`), a file at a time.
+
+    Args:
+        root: the folder.
+        skip_bad_rows: leave unreadable or empty files out instead of raising.
+        encoding: the files' encoding.
+        bad_rows: a `BadRowCounter` that counts the files left out with `skip_bad_rows`, or None.
+
+    Yields:
+        `LabelledText` items (sub-folders in name order, files in name order) whose `line` is None.
+
+    Raises:
+        UserInputError: fewer than two label sub-folders, a bad file (without `skip_bad_rows`), or, when
+            the iteration ends, no usable file.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> for label, text in (("pos", "Loved it."), ("neg", "Dull.")):
+    ...     (root / label).mkdir()
+    ...     _ = (root / label / "0_9.txt").write_text(text)
+    >>> [(item.label, item.text) for item in iter_labelled_folders(root)]
+    [('neg', 'Dull.'), ('pos', 'Loved it.')]
+    """
     root = pathlib.Path(root)
     folders = sorted(p for p in root.iterdir() if p.is_dir() and p.name != "unsup" and not p.name.startswith("."))
     folders = [folder for folder in folders if any(folder.glob("*.txt"))]
@@ -359,62 +517,61 @@ def read_labelled_folders(root, *, skip_bad_rows=False, encoding="utf-8"):
             f"found {len(folders)} such folder(s)",
             path=root,
         )
-    collector = _BadRows(skip_bad_rows)
-    data = LabelledTexts([], [], [])
+    found = False
     for folder in folders:
         for file in sorted(folder.glob("*.txt")):
             raw = file.read_bytes()
             try:
                 text = raw.decode(encoding)
             except UnicodeDecodeError as error:
-                collector.add(f"cannot decode the file as {encoding}: {error.reason}", file, None)
+                _bad_row(f"cannot decode the file as {encoding}: {error.reason}", file, None, skip_bad_rows, bad_rows)
                 continue
-            text = _HTML_BREAK.sub(" ", text)
-            _add_row(data, collector, text, folder.name, file, None)
-    data.skipped, data.problems = collector.count, collector.problems
-    if not data.texts:
+            item = _labelled_text(_HTML_BREAK.sub(" ", text), folder.name, file, None, skip_bad_rows, bad_rows)
+            if item is not None:
+                found = True
+                yield item
+    if not found:
         raise UserInputError("no usable text files found", path=root)
-    return data
 
 
 # === Internals ===
 
 
-class _BadRows:
-    """Raises on the first bad row, or counts bad rows and keeps the first few messages."""
-
-    _KEPT = 5
-
-    def __init__(self, skip, count=0, problems=None):
-        self.skip = skip
-        self.count = count
-        self.problems = problems if problems is not None else []
-
-    def add(self, problem, path, line):
-        error = UserInputError(problem, path=path, line=line)
-        if not self.skip:
-            raise error
-        self.count += 1
-        if len(self.problems) < self._KEPT:
-            self.problems.append(str(error))
+def _bad_row(problem, path, line, skip, bad_rows):
+    """Raises the row's `UserInputError`, or with `skip` counts it in `bad_rows` (when there is one)."""
+    error = UserInputError(problem, path=path, line=line)
+    if not skip:
+        raise error
+    if bad_rows is not None:
+        bad_rows.add(error)
 
 
-def _add_row(data, collector, text, label, path, line):
+def _labelled_text(text, label, path, line, skip, bad_rows):
+    """The row as a `LabelledText`, or None when it is bad (see `_bad_row`)."""
     if text is None or (isinstance(text, float) and math.isnan(text)):
         text = ""
     text = str(text)
     if _UNDECODABLE in text:
-        collector.add("the text is not valid in the file's encoding", path, line)
+        problem = "the text is not valid in the file's encoding"
     elif not text.strip():
-        collector.add("missing text", path, line)
+        problem = "missing text"
     elif not label:
-        collector.add("missing label", path, line)
+        problem = "missing label"
     else:
-        data.texts.append(text.strip())
-        data.labels.append(label)
-        data.origins.append((str(path), line))
+        return LabelledText(text.strip(), label, str(path), line)
+    _bad_row(problem, path, line, skip, bad_rows)
+    return None
 
 
+def _gather(items, bad_rows):
+    """A `LabelledTexts` of `LabelledText` items, with the count and messages of `bad_rows`."""
+    data = LabelledTexts([], [], [])
+    for item in items:
+        data.texts.append(item.text)
+        data.labels.append(item.label)
+        data.origins.append((item.path, item.line))
+    data.skipped, data.problems = bad_rows.count, bad_rows.problems
+    return data
 
 
 def _mark_undecodable(error):
@@ -424,83 +581,112 @@ def _mark_undecodable(error):
 codecs.register_error("seqkit-mark-undecodable", _mark_undecodable)
 
 
-def _read_text(path, encoding):
-    """The file's text; bytes invalid in `encoding` become `_UNDECODABLE` (flagged per row later)."""
+def _open_text(path, encoding):
+    """`path` opened as text, past a byte-order mark; bytes invalid in `encoding` read as `_UNDECODABLE`.
+
+    Lines end only at `"\\n"`, and line breaks are not translated.
+    """
     try:
-        raw = path.read_bytes()
+        file = open(path, encoding=encoding, errors="seqkit-mark-undecodable", newline="\n")
     except OSError as error:
         raise UserInputError(f"cannot read the file ({error.strerror})", path=path) from None
-    text = raw.decode(encoding, errors="seqkit-mark-undecodable")
-    return text[1:] if text.startswith("\ufeff") else text
+    if file.read(1) != "\ufeff":
+        file.seek(0)
+    return file
+
+
+def _cannot_read(what, error, path):
+    """The `UserInputError` for a pandas or pyarrow reading error (with pandas' line number, if any)."""
+    problem = (str(error).strip() or type(error).__name__).splitlines()[0]
+    found = re.search(r"Expected \d+ fields in line (\d+)", problem)
+    line = int(found.group(1)) if found else None
+    return UserInputError(f"cannot read the {what}: {problem}", path=path, line=line)
 
 
 def _delimited(path, encoding, separator, header):
-    import csv
-    import io
-
-    import numpy as np
+    """Yields the column names, then `(line, row)` for every row, parsing `_CHUNK_ROWS` rows at a time."""
     import pandas as pd
 
-    text = _read_text(path, encoding)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=separator,
-            dtype=str,
-            keep_default_na=False,
-            header=0 if header else None,
-            quoting=csv.QUOTE_MINIMAL,
-        )
-    except (ValueError, OSError) as error:
-        # pandas' parser errors (ParserError, EmptyDataError) are ValueErrors.
-        problem = (str(error).strip() or type(error).__name__).splitlines()[0]
-        found = re.search(r"Expected \d+ fields in line (\d+)", problem)
-        line = int(found.group(1)) if found else None
-        raise UserInputError(f"cannot read the table: {problem}", path=path, line=line) from None
-    if not isinstance(frame.index, pd.RangeIndex):
-        # pandas reads a first row with one field more than the header as an index column.
-        raise UserInputError(
-            "the first row has more fields than the header; quote texts that contain the separator",
-            path=path,
-            line=2 if header else 1,
-        )
-    frame.columns = [str(column) for column in frame.columns]
-    if not len(frame):
-        return list(frame.columns), []
-    # A row starts one line after the previous one, plus the line breaks inside the previous row's cells.
-    breaks = sum(frame[column].str.count("\n").to_numpy() for column in frame.columns)
-    first = 2 if header else 1
-    starts = first + np.arange(len(frame)) + np.concatenate([[0], np.cumsum(breaks)[:-1]])
-    starts = [int(start) for start in starts]
-    records = frame.to_dict("records")
-    return list(frame.columns), zip(starts, records)
+    line = 2 if header else 1  # where the next row starts
+    for index, chunk in enumerate(_delimited_chunks(path, encoding, separator, header)):
+        if not isinstance(chunk.index, pd.RangeIndex):
+            # pandas reads a first row with one field more than the header as an index column.
+            raise UserInputError(
+                "the first row has more fields than the header; quote texts that contain the separator",
+                path=path,
+                line=2 if header else 1,
+            )
+        if index == 0:
+            yield list(chunk.columns)
+        # A row starts one line after the previous one, plus the line breaks inside the previous row's cells.
+        breaks = sum(chunk[column].str.count("\n").to_numpy() for column in chunk.columns)
+        for row, row_breaks in zip(chunk.to_dict("records"), breaks):
+            yield line, row
+            line += 1 + int(row_breaks)
+
+
+def _delimited_chunks(path, encoding, separator, header):
+    """The table as data frames of string cells, `_CHUNK_ROWS` rows each (a table of no rows gives one)."""
+    import csv
+
+    import pandas as pd
+
+    with _open_text(path, encoding) as file:
+        try:
+            options = dict(dtype=str, keep_default_na=False, header=0 if header else None, quoting=csv.QUOTE_MINIMAL)
+            with pd.read_csv(file, sep=separator, chunksize=_CHUNK_ROWS, **options) as chunks:
+                for chunk in chunks:
+                    chunk.columns = [str(column) for column in chunk.columns]
+                    yield chunk
+        except (ValueError, OSError) as error:
+            # pandas' parser errors (ParserError, EmptyDataError) are ValueErrors.
+            raise _cannot_read("table", error, path) from None
 
 
 def _parquet(path):
-    import pandas as pd
-
+    """Yields the column names, then `(row number, row)` for every row, reading a batch of rows at a time."""
     try:
-        frame = pd.read_parquet(path)
+        import pyarrow.parquet as pq
+
+        with pq.ParquetFile(path) as file:
+            # The columns pandas shows (a stored pandas index is not one).
+            yield [str(column) for column in file.schema_arrow.empty_table().to_pandas().columns]
+            number = 0
+            for batch in file.iter_batches(batch_size=_CHUNK_ROWS):
+                frame = batch.to_pandas()
+                frame.columns = [str(column) for column in frame.columns]
+                for row in frame.to_dict("records"):
+                    number += 1
+                    yield number, row
     except (ValueError, OSError, ImportError) as error:
-        problem = (str(error).strip() or type(error).__name__).splitlines()[0]
-        raise UserInputError(f"cannot read the Parquet file: {problem}", path=path) from None
-    frame.columns = [str(column) for column in frame.columns]
-    return list(frame.columns), enumerate(frame.to_dict("records"), start=1)
+        raise _cannot_read("Parquet file", error, path) from None
 
 
-def _json_lines(path, encoding):
-    rows = []
+def _json_lines(path, encoding, wanted):
+    """Yields the keys of the file's objects, then `(line, object or None)` for every non-blank line.
+
+    The keys are all those of the file, read first in a pass that stops early once every name in `wanted`
+    is seen (an exact column name always wins, so the rest cannot change the columns chosen).
+    """
     columns = {}
-    for number, line in enumerate(_read_text(path, encoding).split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise UserInputError(f"invalid JSON: {error.msg}", path=path, line=number) from None
-        if isinstance(row, dict):
-            columns.update(dict.fromkeys(row))
-            rows.append((number, row))
-        else:
-            rows.append((number, None))
-    return list(columns), rows
+    with contextlib.closing(_json_objects(path, encoding)) as objects:
+        for _, row in objects:
+            if row is not None:
+                columns.update(dict.fromkeys(row))
+                if all(name in columns for name in wanted):
+                    break
+    yield list(columns)
+    yield from _json_objects(path, encoding)
+
+
+def _json_objects(path, encoding):
+    """Yields `(line, object or None)` for every non-blank line of a JSON Lines file."""
+    with _open_text(path, encoding) as file:
+        for number, line in enumerate(file, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise UserInputError(f"invalid JSON: {error.msg}", path=path, line=number) from None
+            yield number, row if isinstance(row, dict) else None

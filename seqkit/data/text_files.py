@@ -9,6 +9,8 @@ Example:
 >>> _ = path.write_bytes("Aldra\\r\\nBenn\\n".encode("utf-8"))
 >>> read_text_lines(path)
 ['Aldra', 'Benn']
+>>> next(iter_text_lines(path))
+'Aldra'
 """
 
 import pathlib
@@ -19,6 +21,8 @@ from seqkit.errors import UserInputError
 # Control bytes that never appear in text (NUL and the C0 codes other than tab, line breaks, vertical tab,
 # form feed and escape); a file with any of them is treated as binary.
 _BINARY_BYTE = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+# Bytes looked at for binary data before the first line is decoded.
+_SNIFF_BYTES = 8192
 
 
 def read_text_file(path):
@@ -66,5 +70,72 @@ def read_text_lines(path):
 
     Trailing whitespace of each line is removed; a final line break does not make an extra line.
     """
-    text = read_text_file(path)
-    return [line.rstrip() for line in text.removesuffix("\n").split("\n")]
+    return list(iter_text_lines(path))
+
+
+def iter_text_lines(path):
+    """Stream the lines of a UTF-8 text file, reading it a line at a time (see `read_text_lines`).
+
+    The checks and messages are those of `read_text_file`: a missing path or a directory, binary data,
+    invalid UTF-8 (with the line), and, when the iteration ends, an empty file. A leading byte-order mark
+    is removed, and `"\\r\\n"` and `"\\r"` end lines as `"\\n"` does. A problem further on in the file is
+    raised when the iteration reaches its line, so a file with several problems reports the first one.
+
+    Args:
+        path: the file to read.
+
+    Yields:
+        Each line as a `str`, without its line break and trailing whitespace, blank lines included.
+
+    Raises:
+        seqkit.errors.UserInputError: as `read_text_file`.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "names.txt"
+    >>> _ = path.write_bytes(b"Aldra \\r\\n\\nBenn")
+    >>> list(iter_text_lines(path))
+    ['Aldra', '', 'Benn']
+    """
+    path = pathlib.Path(path)
+    if path.is_dir():
+        raise UserInputError("expected a text file, found a directory", path=path)
+    try:
+        file = path.open("rb")
+    except FileNotFoundError:
+        raise UserInputError("file not found", path=path) from None
+    except OSError as error:
+        raise UserInputError(f"cannot read the file ({error.strerror})", path=path) from None
+    blank = True
+    with file:
+        # A binary file (an image, an archive) is named as such even when its first bytes are not valid UTF-8.
+        head = file.read(_SNIFF_BYTES)
+        binary = _BINARY_BYTE.search(head)
+        if binary:
+            raise UserInputError(
+                f"this looks like a binary file, not text (control byte 0x{head[binary.start()]:02x})",
+                path=path,
+                line=head[: binary.start()].count(b"\n") + 1,
+            )
+        file.seek(0)
+        # Lines are numbered by "\n" as in `read_text_file`; UTF-8 never has a "\n" byte inside a character.
+        for number, raw in enumerate(file, start=1):
+            binary = _BINARY_BYTE.search(raw)
+            if binary:
+                raise UserInputError(
+                    f"this looks like a binary file, not text (control byte 0x{raw[binary.start()]:02x})",
+                    path=path,
+                    line=number,
+                )
+            try:
+                text = raw.removesuffix(b"\n").removesuffix(b"\r").decode("utf-8")
+            except UnicodeDecodeError:
+                raise UserInputError("the file is not valid UTF-8 text", path=path, line=number) from None
+            if number == 1:
+                text = text.removeprefix("\ufeff")
+            for line in text.split("\r"):
+                blank = blank and not line.strip()
+                yield line.rstrip()
+    if blank:
+        raise UserInputError("the file is empty", path=path)

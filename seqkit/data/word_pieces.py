@@ -56,18 +56,27 @@ class WordPieceEncoder(TokenIdEncoding):
 
     @classmethod
     def build(cls, texts, *, max_size=10_000, lowercase=True, max_length=None):
-        """Learn a vocabulary of at most `max_size` pieces (specials included) from `texts` with keras-hub."""
+        """Learn a vocabulary of at most `max_size` pieces (specials included) from `texts` (any iterable, read
+        once) with keras-hub."""
         import tensorflow as tf
         from keras_hub.tokenizers import compute_word_piece_vocabulary
 
         probe = cls(Vocabulary([PAD, UNK]), lowercase=lowercase)
-        words = [word for text in texts for word in probe._words(text)]
-        if not words:
-            raise ValueError("`texts` must contain at least one word. Received: no words")
-        dataset = tf.data.Dataset.from_tensor_slices(tf.constant(words)).batch(4096)
+        # One streaming pass: keras-hub counts the words of the dataset as it reads it.
+        seen = [0]
+
+        def words():
+            for text in texts:
+                for word in probe._words(text):
+                    seen[0] += 1
+                    yield word
+
+        dataset = tf.data.Dataset.from_generator(words, output_signature=tf.TensorSpec([], tf.string)).batch(4096)
         pieces = compute_word_piece_vocabulary(
             dataset, max_size, lowercase=False, strip_accents=False, split=False, reserved_tokens=[PAD, UNK]
         )
+        if not seen[0]:
+            raise ValueError("`texts` must contain at least one word. Received: no words")
         return cls(Vocabulary(pieces), lowercase=lowercase, max_length=max_length)
 
     def _words(self, text):

@@ -33,13 +33,24 @@ def class_weights(class_ids, num_classes, mode="balanced"):
     >>> [round(w, 4) for w in class_weights([0, 0, 0, 0, 1], 2, "sqrt").tolist()]
     [0.8333, 1.6667]
     """
+    class_ids = np.asarray(class_ids, dtype=np.int64)
+    return class_weights_from_counts(np.bincount(class_ids, minlength=num_classes), mode)
+
+
+def class_weights_from_counts(counts, mode="balanced"):
+    """`class_weights` from the number of training examples of each class (an array `(num_classes,)`).
+
+    Example:
+
+    >>> [round(w, 4) for w in class_weights_from_counts([3, 1, 0]).tolist()]
+    [0.6667, 2.0, 0.0]
+    """
     if mode not in CLASS_WEIGHT_MODES:
         raise ValueError(f"`mode` must be one of {CLASS_WEIGHT_MODES}. Received: mode={mode!r}")
     if mode == "none":
         return None
-    class_ids = np.asarray(class_ids, dtype=np.int64)
-    counts = np.bincount(class_ids, minlength=num_classes).astype(np.float64)
+    counts = np.asarray(counts, dtype=np.float64)
     seen = counts > 0
-    weights = np.zeros(num_classes)
+    weights = np.zeros(len(counts))
     weights[seen] = 1.0 / (counts[seen] if mode == "balanced" else np.sqrt(counts[seen]))
-    return weights * len(class_ids) / float(np.sum(weights * counts))
+    return weights * float(np.sum(counts)) / float(np.sum(weights * counts))

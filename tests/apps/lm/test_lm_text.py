@@ -3,7 +3,7 @@
 import pytest
 
 from seqkit.apps.lm import encoding
-from seqkit.apps.lm.text import detokenize, read_sequences, split_sentences, tokenize
+from seqkit.apps.lm.text import detokenize, iter_sentences, iter_sequences, read_sequences, split_sentences, tokenize
 from seqkit.errors import UserInputError
 
 
@@ -48,6 +48,35 @@ def test_files_are_read_one_name_per_line_or_as_sentences(write_text):
 def test_bad_files_are_user_errors_naming_the_file(write_text, content, level, message):
     with pytest.raises(UserInputError, match=message):
         read_sequences(write_text("empty.txt", content), level)
+    with pytest.raises(UserInputError, match=message):
+        list(iter_sequences(write_text("empty.txt", content), level))
+
+
+@pytest.mark.parametrize("level", ["char", "word"])
+def test_streamed_sequences_are_the_sequences_read(write_text, level):
+    path = write_text("text.txt", "\ufeffThe cat  sat. The dog\r\n\nran!\rBig Ben\n\n")
+    assert list(iter_sequences(path, level)) == read_sequences(path, level)
+    assert len(read_sequences(path, level)) == {"char": 3, "word": 4}[level]
+
+
+def test_sentences_are_yielded_as_the_lines_arrive():
+    def lines():
+        yield "One. Two"
+        raise AssertionError("read past the first sentence")
+
+    assert next(iter_sentences(lines())) == ["One", "."]
+    long_line = " ".join(["w"] * 450)
+    assert [len(sentence) for sentence in iter_sentences([long_line, "", "x"])] == [200, 200, 50, 1]
+    assert split_sentences([long_line]) == list(iter_sentences([long_line]))
+
+
+@pytest.mark.parametrize("level", ["char", "word"])
+def test_sequences_are_read_a_line_at_a_time(write_text, level):
+    path = write_text("text.txt", b"Aldra.\n" + b"Benn.\n" * 2000 + b"PK\x03\x04\x00\n")
+    sequences = iter_sequences(path, level)
+    assert next(sequences) == (list("Aldra.") if level == "char" else ["Aldra", "."])
+    with pytest.raises(UserInputError, match=r"text\.txt:2002: this looks like a binary file"):
+        list(sequences)
 
 
 def test_sequences_are_framed_with_bos_and_eos_and_rare_tokens_become_unk():

@@ -156,7 +156,8 @@ def test_user_errors(tmp_path, review_writer):
 
 
 def test_yelp_full_is_read_as_a_headerless_table(tmp_path, monkeypatch):
-    from seqkit.apps.sentiment import data_sources
+    from seqkit.application.sources import resolve_sources
+    from seqkit.apps.sentiment.application import APPLICATION
 
     root = tmp_path / "yelp_review_full_csv"
     root.mkdir()
@@ -166,11 +167,13 @@ def test_yelp_full_is_read_as_a_headerless_table(tmp_path, monkeypatch):
     monkeypatch.setattr(
         "seqkit.data.downloads.dataset_files", lambda name: {"train": root / "train.csv", "test": root / "test.csv"}
     )
-    train, valid, sources = data_sources.resolve_training_data(dataset="yelp-full", seed=3)
+    settings = APPLICATION.settings("tiny", {}, {}, {})
+    train, valid, sources = resolve_sources(APPLICATION, settings, dataset="yelp-full", seed=3)
+    train, valid = list(train), list(valid)
     assert (len(train), len(valid)) == (18, 2)
     assert sources["dataset"] == "yelp-full" and sources["valid"].startswith("10% of")
-    assert set(train.labels + valid.labels) == {"1", "2", "3", "4", "5"}
-    assert train.texts[0].startswith("Review number") and train.origins[0][1] >= 1
+    assert {row.label for row in train + valid} == {"1", "2", "3", "4", "5"}
+    assert train[0].text.startswith("Review number") and train[0].line >= 1
 
 
 def test_embedded_reviews_are_up_to_date():

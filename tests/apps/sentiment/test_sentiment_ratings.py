@@ -1,7 +1,7 @@
 import numpy as np
 
 from seqkit.apps.sentiment.model import decide
-from seqkit.apps.sentiment.training import rating_metrics
+from seqkit.apps.sentiment.ratings import rating_metrics
 from seqkit.metrics.ordinal import ordinal_scores
 
 

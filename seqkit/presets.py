@@ -14,6 +14,11 @@ import dataclasses
 
 from seqkit.errors import UserInputError
 
+TINY_BIDIRECTIONAL_GRU = {
+    "embedding_dim": 16, "cell": "gru", "units": 16, "num_layers": 1, "bidirectional": True, "dropout": 0.0
+}
+"""Builder settings of the small, fast models that the apps' `tiny` presets (smoke runs and tests) share."""
+
 
 def resolve_preset(presets, name, model_overrides=None, training_overrides=None, data_overrides=None):
     """Merge preset `name` with explicit overrides; returns `(model, data, training)` dicts."""

@@ -1,8 +1,9 @@
 """Progress of long passes (reading, encoding, evaluating, exporting), on standard error.
 
-On a terminal, a pass that lasts more than `delay` seconds shows a live line (a bar when the total is
-known); elsewhere (a log file, CI) it writes one line every `interval` seconds while it runs and one when it
-ends. Short passes print nothing, so quick commands and `--json` output stay clean. Training has its own
+On a terminal, a pass that lasts more than `delay` seconds (2 by default) shows a live line (a bar when the
+total is known); elsewhere (a log file, CI) a pass that lasts more than 10 s writes one line every `interval`
+seconds while it runs and one when it ends. Short passes print nothing, so quick commands and `--json` output
+stay clean. Training has its own
 progress bar (Keras's).
 
 `quiet()` silences every progress line in its scope (the CLI's `--quiet`).
@@ -44,21 +45,22 @@ class Progress:
         unit: what an item is (singular), e.g. `"sentence"`; an `s` is added for counts other than 1.
         total: the number of items, when known (a bar and a percentage on a terminal).
         stream: where to write; standard error by default.
-        delay: seconds before anything is shown (short passes show nothing).
+        delay: seconds before anything is shown (short passes show nothing); by default 2 on a terminal and
+            10 elsewhere.
         interval: seconds between lines when the stream is not a terminal.
     """
 
-    def __init__(self, description, unit="item", total=None, stream=None, delay=2.0, interval=30.0):
+    def __init__(self, description, unit="item", total=None, stream=None, delay=None, interval=30.0):
         self.description = description
         self.unit = unit
         self.total = total
         self.count = 0
         self.stream = stream if stream is not None else sys.stderr
-        self.delay = delay
+        self._live = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.delay = delay if delay is not None else (2.0 if self._live else 10.0)
         self.interval = interval
         self._start = time.monotonic()
         self._last_shown = None
-        self._live = bool(getattr(self.stream, "isatty", lambda: False)())
         self._shown = False
 
     def update(self, n=1):
@@ -122,8 +124,9 @@ def track(iterable, description, unit="item", total=None, **kwargs):
 
 
 @contextlib.contextmanager
-def step(description, stream=None, delay=2.0):
-    """Report a pass without items (e.g. writing an export): one line when it ends, if it took `delay` s.
+def step(description, stream=None, delay=None):
+    """Report a pass without items (e.g. writing an export): one line when it ends, if it took `delay` s
+    (as for `Progress`).
 
     Example:
 
@@ -133,6 +136,6 @@ def step(description, stream=None, delay=2.0):
     progress = Progress(description, unit="step", stream=stream, delay=delay)
     yield progress
     now = time.monotonic()
-    if not _QUIET[0] and now - progress._start >= delay:
+    if not _QUIET[0] and now - progress._start >= progress.delay:
         progress.stream.write(f"{description}: done in {now - progress._start:.1f} s\n")
         progress.stream.flush()

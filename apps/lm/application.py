@@ -17,7 +17,6 @@ class LanguageModelApplication(Application):
     name = "lm"
     presets = PRESETS
     example_unit = "sequence"
-    feature_keys = ("token_ids",)
     label_key = "targets"
     single_input = True
     embedded = EmbeddedData(EMBEDDED_DIR / "train.txt", EMBEDDED_DIR / "valid.txt")

@@ -72,19 +72,10 @@ def score_command(model_dir, sentences, input_file, compare, as_json):
 @click.option("--novel", is_flag=True, help="Leave out sequences that appear verbatim in the training data.")
 @options.json_option
 @report_errors
-def sample_command(model_dir, num, prefix, max_length, temperature, top_k, top_p, seed, novel, as_json):
+def sample_command(model_dir, num, as_json, **settings):
     """Sample new sequences from the model, stopping at <EOS>."""
     model = _load(model_dir)
-    samples = model.sample(
-        num,
-        prefix=prefix,
-        max_length=max_length,
-        temperature=temperature,
-        top_k=top_k,
-        top_p=top_p,
-        seed=seed,
-        novel=novel,
-    )
+    samples = model.sample(num, **settings)
     if as_json:
         for sample in samples:
             click.echo(json.dumps(sample, ensure_ascii=False))

@@ -8,6 +8,7 @@ from seqkit.apps.lm import encoding, reports
 from seqkit.apps.lm.text import detokenize, iter_sequences, tokenize
 from seqkit.errors import UserInputError
 from seqkit.metrics.perplexity import LN10, bits_per_token, format_probability, perplexity
+from seqkit.application.trained_run import TrainedRun
 
 SCORE_BATCH_SIZE = 128
 # Sequences scored per call when evaluating a stream (bounded memory for any file size).
@@ -21,14 +22,14 @@ UNK_NOTE = (
 )
 
 
-class LanguageModel:
+class LanguageModel(TrainedRun):
     """Scores and samples token sequences with a trained run directory's model.
 
-    Args:
-        run: a `seqkit.export.run_directory.RunDirectory` written by `fit`.
-        model: the trained Keras model, if already in memory (otherwise `model.keras` is loaded).
-        vocabulary: the run's `Vocabulary`, if already in memory.
+    Pass `vocabulary` to reuse the run's `Vocabulary` already in memory; `run` and `model` are those of
+    `TrainedRun`.
     """
+
+    app = "lm"
 
     def __init__(self, run, model=None, vocabulary=None):
         import tensorflow as tf
@@ -36,11 +37,9 @@ class LanguageModel:
         from seqkit.data.vocabulary import Vocabulary
         from seqkit.generation import score
 
-        self.run = run
-        self.config = run.read_config(app="lm")
+        super().__init__(run, model)
         self.level = self.config["level"]
         self.vocabulary = vocabulary or Vocabulary.load(run.file(encoding.VOCABULARY_FILE))
-        self.model = model or run.load_model()
         self._generators = {}
 
         @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32)])
@@ -244,28 +243,22 @@ class LanguageModel:
         """Write `<export_root>/lm/<version>/`: `serving_default` scores sentences, `sample` generates text."""
         from seqkit.apps.lm.text import tf_detokenize, tf_tokenize
         from seqkit.export.language_model_serving import build_language_model_serving_module
-        from seqkit.export.saved_model import export_saved_model, portable_recurrent_kernels
 
         level = self.level
-        with portable_recurrent_kernels(self.model):
-            module = build_language_model_serving_module(
+
+        def build_module():
+            return build_language_model_serving_module(
                 self.model,
                 self.vocabulary,
                 tokenize=lambda texts: tf_tokenize(texts, level),
                 detokenize=lambda tokens: tf_detokenize(tokens, level),
                 temperature=temperature,
             )
-            return export_saved_model(
-                module,
-                export_root=export_root,
-                app="lm",
-                version=version,
-                signatures={
-                    "serving_default": module.score.get_concrete_function(),
-                    "sample": module.sample.get_concrete_function(),
-                },
-                metadata={"level": level, "sample_temperature": temperature, "vocabulary_size": len(self.vocabulary)},
-            )
+
+        metadata = {"level": level, "sample_temperature": temperature, "vocabulary_size": len(self.vocabulary)}
+        return self._export(
+            export_root, version, build_module, metadata, signatures=(("serving_default", "score"), ("sample", "sample"))
+        )
 
 
 def _check_sampling(num, max_length, temperature, top_k, top_p):

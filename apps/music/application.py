@@ -36,8 +36,6 @@ class MusicApplication(Application):
     name = "music"
     presets = PRESETS
     example_unit = "piece"
-    feature_keys = ("token_ids",)
-    label_key = "labels"
     single_input = True
     embedded = EmbeddedData(EMBEDDED)
     builder = "seqkit.tasks.language_model"

@@ -58,36 +58,12 @@ EVALUATE_OPTIONS = (
 @click.option("--tempo", type=click.FloatRange(min=1.0), help="Quarter notes per minute of the MIDI file.")
 @options.json_option
 @report_errors
-def generate(
-    model_dir,
-    out,
-    primer,
-    length,
-    unit,
-    temperature,
-    top_k,
-    top_p,
-    seed,
-    num_samples,
-    musicxml,
-    no_piano_roll,
-    tempo,
-    as_json,
-):
+def generate(model_dir, out, musicxml, no_piano_roll, tempo, as_json, **settings):
     """Generate new pieces from nothing or continuing --primer; write MIDI (and MusicXML) and piano rolls."""
     from seqkit.apps.music.api import load
 
     composer = load(model_dir)
-    pieces = composer.generate(
-        num_samples=num_samples,
-        length=length,
-        unit=unit,
-        temperature=temperature,
-        top_k=top_k,
-        top_p=top_p,
-        seed=seed,
-        primer=primer,
-    )
+    pieces = composer.generate(**settings)
     written = composer.write(pieces, out, musicxml=musicxml, piano_roll=not no_piano_roll, tempo=tempo)
     if as_json:
         midi_files = [str(p) for p in written if p.suffix in (".mid", ".midi")]

@@ -9,6 +9,7 @@ import numpy as np
 from seqkit.apps.music import readers
 from seqkit.apps.music.encoding import MusicVectorizer
 from seqkit.errors import UserInputError
+from seqkit.application.trained_run import TrainedRun
 
 SCORE_BATCH_SIZE = 16
 # Upper bound of tokens per note, to turn `--length N --unit notes` into a number of generation steps.
@@ -46,20 +47,17 @@ def sampler_settings(temperature=1.0, top_k=None, top_p=None):
     return "random", {"temperature": temperature}
 
 
-class MusicModel:
+class MusicModel(TrainedRun):
     """Generates and scores music with a trained run directory's language model.
 
-    Args:
-        run: a `seqkit.export.run_directory.RunDirectory` written by `fit`.
-        model: the trained Keras model, if already in memory (otherwise `model.keras` is loaded).
-        vectorizer: the run's `MusicVectorizer`, if already in memory.
+    A `MusicVectorizer` already in memory may be passed as `vectorizer` (for `run`, `model` see `TrainedRun`).
     """
 
+    app = "music"
+
     def __init__(self, run, model=None, vectorizer=None):
-        self.run = run
-        self.config = run.read_config(app="music")
+        super().__init__(run, model)
         self.vectorizer = vectorizer or MusicVectorizer.from_settings(self.config["vectorizer"])
-        self.model = model or run.load_model()
         self.steps_per_quarter = self.vectorizer.codec.steps_per_quarter
         self._generators = {}
         self._baselines = None
@@ -321,16 +319,10 @@ class MusicModel:
     def export(self, export_root, version=None):
         """Write `<export_root>/music/<version>/` with a `serving_default` generating token ids."""
         from seqkit.apps.music.serving import build_music_serving_module
-        from seqkit.export.saved_model import export_saved_model, portable_recurrent_kernels
 
-        with portable_recurrent_kernels(self.model):
-            module = build_music_serving_module(self.model, self.vectorizer)
-            signature = module.serve.get_concrete_function()
-            return export_saved_model(
-                module,
-                export_root=export_root,
-                app="music",
-                version=version,
-                signatures={"serving_default": signature},
-                metadata={"vectorizer": self.vectorizer.settings(), "tokens": self.vectorizer.vocabulary.tokens},
-            )
+        return self._export(
+            export_root,
+            version,
+            lambda: build_music_serving_module(self.model, self.vectorizer),
+            metadata={"vectorizer": self.vectorizer.settings(), "tokens": self.vectorizer.vocabulary.tokens},
+        )

@@ -74,13 +74,8 @@ class NerApplication(Application):
         from seqkit.data.tagging import TaggingVectorizer
 
         data = context.settings.data
-        return TaggingVectorizer.build(
-            examples,
-            max_size=data["max_vocabulary"],
-            min_count=data["min_count"],
-            char_features=data["char_features"],
-            lowercase=data["lowercase"],
-        )
+        settings = {key: data[key] for key in ("min_count", "char_features", "lowercase")}
+        return TaggingVectorizer.build(examples, max_size=data["max_vocabulary"], **settings)
 
     def load_vectorizer(self, run, config):
         from seqkit.data.tagging import TaggingVectorizer

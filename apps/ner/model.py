@@ -3,18 +3,20 @@
 import numpy as np
 
 from seqkit.apps.ner.application import read_tagged_file
+from seqkit.application.trained_run import TrainedRun
+from seqkit.progress import Progress
 
 PREDICT_BATCH_SIZE = 128
 
 
-class NerModel:
+class NerModel(TrainedRun):
     """Tags raw text with a trained run directory's model.
 
-    Args:
-        run: a `seqkit.export.run_directory.RunDirectory` written by `fit`.
-        model: the trained Keras model, if already in memory (otherwise `model.keras` is loaded).
-        vectorizer: the run's `TaggingVectorizer`, if already in memory.
+    `vectorizer`, when given, is the run's `TaggingVectorizer` already in memory (`run` and `model`: see
+    `TrainedRun`).
     """
+
+    app = "ner"
 
     def __init__(self, run, model=None, vectorizer=None):
         import tensorflow as tf
@@ -22,10 +24,8 @@ class NerModel:
         from seqkit.data.tagging import TaggingVectorizer
         from seqkit.tasks import decode_tags
 
-        self.run = run
-        self.config = run.read_config(app="ner")
+        super().__init__(run, model)
         self.vectorizer = vectorizer or TaggingVectorizer.load(run.path, self.config["vectorizer"])
-        self.model = model or run.load_model()
         self._decode_tags = decode_tags
 
         @tf.function(reduce_retracing=True)
@@ -41,19 +41,24 @@ class NerModel:
         """IOB2 tags for each list of tokens (batched, longest-first to limit padding)."""
         order = sorted(range(len(token_lists)), key=lambda i: -len(token_lists[i]))
         results = [None] * len(token_lists)
-        for begin in range(0, len(order), PREDICT_BATCH_SIZE):
-            chunk = [i for i in order[begin : begin + PREDICT_BATCH_SIZE]]
-            nonempty = [i for i in chunk if token_lists[i]]
-            for i in chunk:
-                if not token_lists[i]:
-                    results[i] = []
-            if not nonempty:
-                continue
-            features, lengths = self._batch([token_lists[i] for i in nonempty])
-            ids = self._tag_ids(features, lengths).numpy()
-            for row, i in enumerate(nonempty):
-                results[i] = self.vectorizer.decode_tags(ids[row, : lengths[row]])
+        with Progress("tagging", unit="sentence", total=len(token_lists)) as progress:
+            for begin in range(0, len(order), PREDICT_BATCH_SIZE):
+                self._tag_chunk(token_lists, order[begin : begin + PREDICT_BATCH_SIZE], results)
+                progress.update(min(PREDICT_BATCH_SIZE, len(order) - begin))
         return results
+
+    def _tag_chunk(self, token_lists, chunk, results):
+        """Tag the token lists at the indices `chunk` into `results`."""
+        nonempty = [i for i in chunk if token_lists[i]]
+        for i in chunk:
+            if not token_lists[i]:
+                results[i] = []
+        if not nonempty:
+            return
+        features, lengths = self._batch([token_lists[i] for i in nonempty])
+        ids = self._tag_ids(features, lengths).numpy()
+        for row, i in enumerate(nonempty):
+            results[i] = self.vectorizer.decode_tags(ids[row, : lengths[row]])
 
     def _batch(self, token_lists):
         encoded = [self.vectorizer.encode_tokens(tokens) for tokens in token_lists]
@@ -130,17 +135,11 @@ class NerModel:
 
     def export(self, export_root, version=None):
         """Write `<export_root>/ner/<version>/` with a `serving_default` taking raw sentences."""
-        from seqkit.export.saved_model import export_saved_model, portable_recurrent_kernels
         from seqkit.export.tagger_serving import build_tagger_serving_module
 
-        with portable_recurrent_kernels(self.model):
-            module = build_tagger_serving_module(self.model, self.vectorizer, self._decode_tags)
-            signature = module.serve.get_concrete_function()
-            return export_saved_model(
-                module,
-                export_root=export_root,
-                app="ner",
-                version=version,
-                signatures={"serving_default": signature},
-                metadata={"tags": self.vectorizer.tags},
-            )
+        return self._export(
+            export_root,
+            version,
+            lambda: build_tagger_serving_module(self.model, self.vectorizer, self._decode_tags),
+            metadata={"tags": self.vectorizer.tags},
+        )

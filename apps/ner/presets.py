@@ -1,5 +1,7 @@
 """Named settings of the NER application: plain dicts of builder and training arguments."""
 
+from seqkit.presets import TINY_BIDIRECTIONAL_GRU
+
 PRESETS = {
     # Word + character BiLSTM-CRF (Lample et al., 2016 sizes); tuned for the embedded corpus and CoNLL-2003.
     "default": {
@@ -20,12 +22,7 @@ PRESETS = {
     # A small, fast model for smoke runs and tests.
     "tiny": {
         "model": {
-            "embedding_dim": 16,
-            "cell": "gru",
-            "units": 16,
-            "num_layers": 1,
-            "bidirectional": True,
-            "dropout": 0.0,
+            **TINY_BIDIRECTIONAL_GRU,
             "head": "crf",
             "char_embedding_dim": 8,
             "char_units": 8,

@@ -60,7 +60,6 @@ class SentimentApplication(Application):
     name = "sentiment"
     presets = PRESETS
     example_unit = "text"
-    feature_keys = ("token_ids",)
     label_key = "label"
     embedded = EmbeddedData(EMBEDDED_DIR / "train.csv", EMBEDDED_DIR / "valid.csv")
     # yelp_review_full_csv/*.csv have no header: column 0 is the star rating, column 1 the review.

@@ -4,20 +4,21 @@ import numpy as np
 
 from seqkit.apps.sentiment.application import LABELS_FILE, iter_examples
 from seqkit.application import Skipped
+from seqkit.application.trained_run import TrainedRun
+from seqkit.progress import Progress
 
 PREDICT_BATCH_SIZE = 128
 STARS = "★"
 
 
-class SentimentModel:
+class SentimentModel(TrainedRun):
     """Rates raw texts with a trained run directory's model.
 
-    Args:
-        run: a `seqkit.export.run_directory.RunDirectory` written by `fit`.
-        model: the trained Keras model, if already in memory (otherwise `model.keras` is loaded).
-        encoder: the run's `WordIdEncoder` or `WordPieceEncoder`, if already in memory.
-        labels: the run's `LabelSet`, if already in memory.
+    `encoder` (the run's `WordIdEncoder` or `WordPieceEncoder`) and `labels` (its `LabelSet`) may be given when
+    already in memory; `run` and `model` are as in `TrainedRun`.
     """
+
+    app = "sentiment"
 
     def __init__(self, run, model=None, encoder=None, labels=None):
         import tensorflow as tf
@@ -27,11 +28,9 @@ class SentimentModel:
         from seqkit.data.text_classification import LabelSet
         from seqkit.tasks import class_probabilities, classifier_head
 
-        self.run = run
-        self.config = run.read_config(app="sentiment")
+        super().__init__(run, model)
         self.encoder = encoder or load_encoder(run.path, self.config["encoder"])
         self.labels = labels or LabelSet.load(run.file(LABELS_FILE))
-        self.model = model or run.load_model()
         self._class_probabilities = class_probabilities
         # "median": the rating with the least expected absolute error; "argmax": the most probable rating. Runs
         # written before the choice was stored rated ordinal heads by the median and softmax heads by argmax.
@@ -52,12 +51,14 @@ class SentimentModel:
         encoded = [self.encoder.encode(text) for text in texts]
         order = sorted(range(len(encoded)), key=lambda i: -len(encoded[i]))
         result = np.zeros((len(encoded), len(self.labels)), dtype=np.float32)
-        for begin in range(0, len(order), PREDICT_BATCH_SIZE):
-            chunk = order[begin : begin + PREDICT_BATCH_SIZE]
-            batch = np.zeros((len(chunk), len(encoded[chunk[0]])), dtype=np.int32)
-            for row, i in enumerate(chunk):
-                batch[row, : len(encoded[i])] = encoded[i]
-            result[chunk] = np.asarray(self._probabilities(batch))
+        with Progress("rating", unit="text", total=len(encoded)) as progress:
+            for begin in range(0, len(order), PREDICT_BATCH_SIZE):
+                chunk = order[begin : begin + PREDICT_BATCH_SIZE]
+                batch = np.zeros((len(chunk), len(encoded[chunk[0]])), dtype=np.int32)
+                for row, i in enumerate(chunk):
+                    batch[row, : len(encoded[i])] = encoded[i]
+                result[chunk] = np.asarray(self._probabilities(batch))
+                progress.update(len(chunk))
         return result
 
     def decide(self, probabilities):
@@ -148,27 +149,16 @@ class SentimentModel:
 
     def export(self, export_root, version=None):
         """Write `<export_root>/sentiment/<version>/` with a `serving_default` taking raw review strings."""
-        from seqkit.export.saved_model import export_saved_model, portable_recurrent_kernels
         from seqkit.export.text_classifier_serving import build_text_classifier_serving_module
 
-        with portable_recurrent_kernels(self.model):
-            module = build_text_classifier_serving_module(
-                self.model,
-                self.encoder,
-                self.labels.labels,
-                self._class_probabilities,
-                label_output="rating",
-                decision=self.decision,
+        def build_module():
+            return build_text_classifier_serving_module(
+                self.model, self.encoder, self.labels.labels, self._class_probabilities,
+                label_output="rating", decision=self.decision,
             )
-            signature = module.serve.get_concrete_function()
-            return export_saved_model(
-                module,
-                export_root=export_root,
-                app="sentiment",
-                version=version,
-                signatures={"serving_default": signature},
-                metadata={"labels": self.labels.labels, "encoder": self.encoder.settings(), "decision": self.decision},
-            )
+
+        metadata = {"labels": self.labels.labels, "encoder": self.encoder.settings(), "decision": self.decision}
+        return self._export(export_root, version, build_module, metadata)
 
 
 def decide(probabilities, decision="argmax"):

@@ -6,6 +6,8 @@
 chosen from the probabilities); `training` the `TrainingConfig` fields.
 """
 
+from seqkit.presets import TINY_BIDIRECTIONAL_GRU
+
 PRESETS = {
     # Wide and deep: a BiLSTM over learned WordPiece embeddings, max-pooled over time, plus a linear bag of pieces
     # and hashed piece pairs (NGramBag), summed into softmax logits over the ratings. WordPiece (10,000 pieces
@@ -57,12 +59,7 @@ PRESETS = {
     # A small, fast model for smoke runs and tests.
     "tiny": {
         "model": {
-            "embedding_dim": 16,
-            "cell": "gru",
-            "units": 16,
-            "num_layers": 1,
-            "bidirectional": True,
-            "dropout": 0.0,
+            **TINY_BIDIRECTIONAL_GRU,
             "pooling": "mean",
             "head": "softmax",
             "ngram_buckets": 1_000,

@@ -146,8 +146,13 @@ def resolve_sources(app, settings, *, data=None, valid=None, dataset=None, seed=
 
 def _held_out_mask(app, settings, read, seed, source):
     """One byte per example: whether it is held out (the app's own rule, else a seeded random tenth)."""
+    from seqkit.progress import track
+
     rule = app.held_out(settings)
-    examples = (item for item in read() if not isinstance(item, Skipped))
+    examples = track(
+        (item for item in read() if not isinstance(item, Skipped)), f"choosing validation data from {source}",
+        unit=app.example_unit,
+    )
     if rule is not None:
         mask = np.fromiter((bool(rule(example)) for example in examples), dtype=bool)
         if mask.size and mask.all():

@@ -205,7 +205,7 @@ def detect_file_scheme(path, *, tag_column=-1, token_column=0, encoding="utf-8")
 
     >>> import pathlib, tempfile
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "train.txt"
-    >>> _ = path.write_text("Rome S-LOC\n\nNew B-LOC\nYork E-LOC\n")
+    >>> _ = path.write_text("Rome S-LOC\\n\\nNew B-LOC\\nYork E-LOC\\n")
     >>> detect_file_scheme(path)
     'bioes'
     """
@@ -257,26 +257,24 @@ def read_conll(path, *, tag_column=-1, token_column=0, scheme="auto", encoding="
     return [tagged_sentence(*raw_sentence, scheme=scheme, path=path) for raw_sentence in raw]
 
 
-def write_conll(path, sentences, *, scheme="iob2", encoding="utf-8"):
-    """Writes sentences as a two-column CoNLL file (`token tag`), atomically.
+def format_conll(sentences, *, scheme="iob2"):
+    """The text of a two-column CoNLL file (`token tag`) holding `sentences`.
+
+    Each token is one `token tag` line and a blank line separates sentences; this is
+    exactly what `write_conll` writes.
 
     Args:
-        path: the file to write (replaced if it exists).
         sentences: an iterable of `TaggedSentence` or of `(tokens, tags)` pairs with
             IOB2 tags.
         scheme: the scheme to write the tags in: `"iob2"`, `"iob1"` or `"bioes"`.
-        encoding: the text encoding.
 
     Returns:
-        The path written, as a `pathlib.Path`.
+        The text, as a `str`.
 
     Example:
 
-    >>> import pathlib, tempfile
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
-    >>> _ = write_conll(path, [(["Paris", "sleeps"], ["B-LOC", "O"])])
-    >>> path.read_text()
-    'Paris B-LOC\\nsleeps O\\n'
+    >>> format_conll([(["New", "York"], ["B-LOC", "I-LOC"]), (["hi"], ["O"])], scheme="bioes")
+    'New B-LOC\\nYork E-LOC\\n\\nhi O\\n'
     """
     if scheme not in tagging_schemes.SCHEMES:
         raise ValueError(
@@ -302,4 +300,31 @@ def write_conll(path, sentences, *, scheme="iob2", encoding="utf-8"):
                 )
         tags = tagging_schemes.from_iob2(list(tags), scheme)
         blocks.append("".join(f"{tok} {tag}\n" for tok, tag in zip(tokens, tags)))
-    return atomic.atomic_write_text(path, "\n".join(blocks), encoding=encoding)
+    return "\n".join(blocks)
+
+
+def write_conll(path, sentences, *, scheme="iob2", encoding="utf-8"):
+    """Writes sentences as a two-column CoNLL file (`token tag`), atomically.
+
+    The text is `format_conll(sentences, scheme=scheme)`.
+
+    Args:
+        path: the file to write (replaced if it exists).
+        sentences: an iterable of `TaggedSentence` or of `(tokens, tags)` pairs with
+            IOB2 tags.
+        scheme: the scheme to write the tags in: `"iob2"`, `"iob1"` or `"bioes"`.
+        encoding: the text encoding.
+
+    Returns:
+        The path written, as a `pathlib.Path`.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
+    >>> _ = write_conll(path, [(["Paris", "sleeps"], ["B-LOC", "O"])])
+    >>> path.read_text()
+    'Paris B-LOC\\nsleeps O\\n'
+    """
+    text = format_conll(sentences, scheme=scheme)
+    return atomic.atomic_write_text(path, text, encoding=encoding)

@@ -4,17 +4,13 @@ Every name is built for seqkit from hand-written syllable inventories: an option
 syllables (onset + vowel + optional coda) and a hand-written ending chosen by the name's "style" (each style has
 its own sounds, so the corpus has learnable regularities beyond single letters). No name is taken from a list
 of real names or from a dataset. Names are unique; `valid.txt` shares none with `train.txt`.
-
-The output depends only on `--seed` (default 2026):
-
-    python apps/lm/data/make_names.py            # rewrites train.txt and valid.txt
-    python apps/lm/data/make_names.py --check    # verifies the committed files match
+`python apps/lm/data/make_names.py [--check]` rewrites (or verifies) them; see `seqkit.data.generated_corpus`.
 """
 
-import argparse
 import pathlib
 import random
-import sys
+
+from seqkit.data.generated_corpus import generator_main
 
 HERE = pathlib.Path(__file__).resolve().parent
 TRAIN_NAMES = 1800
@@ -73,24 +69,15 @@ def make_corpus(seed):
     return names[:TRAIN_NAMES], names[TRAIN_NAMES:]
 
 
+def generate(seed):
+    """Returns `{file name: text}`: one name a line."""
+    train, valid = make_corpus(seed)
+    return {"train.txt": "\n".join(train) + "\n", "valid.txt": "\n".join(valid) + "\n"}
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--check", action="store_true", help="only verify the committed files")
-    args = parser.parse_args(argv)
-    train, valid = make_corpus(args.seed)
-    files = {"train.txt": "\n".join(train) + "\n", "valid.txt": "\n".join(valid) + "\n"}
-    for name, text in files.items():
-        path = HERE / name
-        if args.check:
-            if not path.is_file() or path.read_text(encoding="utf-8") != text:
-                print(f"{path} differs from the generator's output", file=sys.stderr)
-                return 1
-        else:
-            path.write_text(text, encoding="utf-8")
-    print("ok" if args.check else f"wrote {len(train)} + {len(valid)} names to {HERE}")
-    return 0
+    return generator_main(__doc__, generate, HERE, argv)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -7,19 +7,15 @@ and tagged in IOB2 with PER, LOC, ORG and MISC. About a quarter of every name li
 out of the training split and used for half of the validation entities, so validation
 scores measure generalisation to unseen names, not memorisation.
 
-The output depends only on `--seed` (default 2026):
-
-    python apps/ner/data/make_corpus.py            # rewrites train.txt and valid.txt
-    python apps/ner/data/make_corpus.py --check    # verifies the committed files match
+Run it to rewrite the files, or with `--check` to verify them (`seqkit.data.generated_corpus`).
 """
 
-import argparse
 import pathlib
 import random
 import re
-import sys
 
-from seqkit.data import conll
+from seqkit.data.conll import format_conll
+from seqkit.data.generated_corpus import generator_main
 from seqkit.data.word_splitting import split_words_with_offsets as tokenize_with_offsets
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -451,27 +447,15 @@ def make_corpus(seed=2026):
     return train, valid
 
 
+def generate(seed):
+    """Returns `{file name: CoNLL text}` for the corpus of `seed`."""
+    train, valid = make_corpus(seed)
+    return {"train.txt": format_conll(train), "valid.txt": format_conll(valid)}
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--out", type=pathlib.Path, default=HERE)
-    parser.add_argument("--check", action="store_true", help="compare with existing files")
-    args = parser.parse_args(argv)
-    train, valid = make_corpus(args.seed)
-    if args.check:
-        expected = {"train.txt": train, "valid.txt": valid}
-        for name, sentences in expected.items():
-            found = [(s.tokens, s.tags) for s in conll.read_conll(args.out / name)]
-            if found != [(list(t), list(g)) for t, g in sentences]:
-                print(f"{args.out / name} differs from the generator's output", file=sys.stderr)
-                return 1
-        print("corpus files match the generator")
-        return 0
-    conll.write_conll(args.out / "train.txt", train)
-    conll.write_conll(args.out / "valid.txt", valid)
-    print(f"wrote {len(train)} train and {len(valid)} valid sentences to {args.out}")
-    return 0
+    return generator_main(__doc__, generate, HERE, argv)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

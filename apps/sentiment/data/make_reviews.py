@@ -5,20 +5,15 @@ by its star rating (1 = very negative ... 5 = very positive), with slots filled 
 people review (gadgets, films, restaurants, hotels, books) and their parts. Three-star reviews mix praise and
 complaint; twos and fours soften the tone of ones and fives, so neighbouring ratings share words and the task is
 ordinal rather than five unrelated classes. Some template words appear only in the validation split, so its
-scores are not pure memorisation.
-
-The output depends only on `--seed` (default 2026):
-
-    python apps/sentiment/data/make_reviews.py            # rewrites train.csv and valid.csv
-    python apps/sentiment/data/make_reviews.py --check    # verifies the committed files match
+scores are not pure memorisation. With `--check` the script verifies the committed files instead of writing them.
 """
 
-import argparse
 import csv
 import io
 import pathlib
 import random
-import sys
+
+from seqkit.data.generated_corpus import generator_main
 
 HERE = pathlib.Path(__file__).resolve().parent
 TRAIN_REVIEWS = 1000
@@ -164,23 +159,8 @@ def generate(seed):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--check", action="store_true", help="Verify the committed files instead of writing.")
-    args = parser.parse_args(argv)
-    files = generate(args.seed)
-    if args.check:
-        stale = [name for name, text in files.items() if (HERE / name).read_text(encoding="utf-8") != text]
-        if stale:
-            print(f"out of date: {', '.join(stale)}", file=sys.stderr)
-            return 1
-        print("embedded reviews are up to date")
-        return 0
-    for name, text in files.items():
-        (HERE / name).write_text(text, encoding="utf-8")
-        print(f"wrote {HERE / name} ({text.count(chr(10)) - 1} reviews)")
-    return 0
+    return generator_main(__doc__, generate, HERE, argv)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

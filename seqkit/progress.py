@@ -15,7 +15,7 @@ Example:
 >>> with Progress("reading train.txt", unit="sentence", stream=stream, delay=0) as progress:
 ...     for _ in range(3):
 ...         progress.update()
->>> stream.getvalue().rstrip().split(": ")[1].split(" in ")[0]
+>>> stream.getvalue().splitlines()[-1].split(": ")[1].split(" in ")[0]
 '3 sentences'
 """
 

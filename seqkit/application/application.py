@@ -12,7 +12,7 @@ Example:
 ...     name = "names"
 ...     presets = {"default": {"model": {}, "data": {}, "training": {}}}
 ...     options = {"level": Option("char", "`char` or `word`.", kind="data")}
->>> settings = Names().settings("default", {}, {"epochs": 2}, {"level": None})
+>>> settings = Names().settings("default", {}, {"epochs": 2}, {})
 >>> settings.data, settings.training
 ({'level': 'char'}, {'epochs': 2})
 """
@@ -129,6 +129,8 @@ class Application:
             kind: {key: value for key, value in given.items() if self.options[key].kind == kind}
             for kind in ("model", "data", "read")
         }
+        # An app option left out (None) must not erase the same key given in `model_overrides`.
+        by_kind["model"] = {key: value for key, value in by_kind["model"].items() if value is not None}
         model, data, training = resolve_preset(
             self.presets,
             preset,

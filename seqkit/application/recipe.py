@@ -61,8 +61,13 @@ def fit(
     settings = app.settings(preset, model_overrides, training_overrides, options)
     app.check_settings(settings)
     config = training_config(settings.training)
-    with quiet(config.verbose == 0):
-        return _fit(app, settings, config, data=data, valid=valid, dataset=dataset, out=out or f"runs/{app.name}")
+    out = out or f"runs/{app.name}"
+    try:
+        with quiet(config.verbose == 0):
+            return _fit(app, settings, config, data=data, valid=valid, dataset=dataset, out=out)
+    finally:
+        # The encoded shards are rebuilt by every fit (and `--resume`); never left behind.
+        shutil.rmtree(RunDirectory(out).file(SHARDS_DIR), ignore_errors=True)
 
 
 def _fit(app, settings, config, *, data, valid, dataset, out):
@@ -131,7 +136,6 @@ def _fit(app, settings, config, *, data, valid, dataset, out):
     if coverage is not None:
         metrics["embedding_coverage"] = coverage
     run.write_json("metrics.json", metrics)
-    shutil.rmtree(run.file(SHARDS_DIR), ignore_errors=True)
     return FitResult(run_dir=str(run.path), metrics=metrics, data=data_summary, app=app, details=context.extras)
 
 

@@ -16,7 +16,8 @@ Example:
 >>> shard = write_shard(path, examples, length_key="token_ids")
 >>> shard.count, shard.length_counts
 (2, {1: 1, 3: 1})
->>> features, labels = next(iter(shard_dataset(shard, batch_size=2, label_key="tags")))
+>>> dataset = shard_dataset(shard, batch_size=2, label_key="tags", bucket_boundaries=None)
+>>> features, labels = next(iter(dataset))
 >>> features["token_ids"].numpy().tolist(), labels.numpy().tolist()
 ([[5, 6, 7], [8, 0, 0]], [[1, 0, 2], [3, -1, -1]])
 """
@@ -115,7 +116,7 @@ class ShardWriter:
         for name, array in arrays.items():
             flat = array.ravel()
             if self.fields[name]["dtype"] == "int32":
-                features[name] = tf.train.Feature(int64_list=tf.train.Int64List(value=flat.tolist()))
+                features[name] = tf.train.Feature(int64_list=tf.train.Int64List(value=flat.astype(np.int64).tolist()))
             else:
                 features[name] = tf.train.Feature(float_list=tf.train.FloatList(value=flat.tolist()))
             if array.ndim:
@@ -146,7 +147,7 @@ class ShardWriter:
         if self.fields is None:
             self.abort()
             raise ValueError("A shard needs at least one example. Received: no examples")
-        shard = Shard(self.path, self.count, self.fields, self.length_key, dict(self.length_counts))
+        shard = Shard(self.path, self.count, self.fields, self.length_key, dict(sorted(self.length_counts.items())))
         os.replace(self._temporary, self.path)
         atomic_write_json(shard.info_path, shard.to_json())
         return shard
@@ -181,7 +182,7 @@ def read_shard(path):
         info["count"],
         info["fields"],
         info.get("length_key"),
-        {int(length): count for length, count in info.get("length_counts", {}).items()},
+        dict(sorted((int(length), count) for length, count in info.get("length_counts", {}).items())),
     )
 
 

@@ -37,8 +37,10 @@ def throughput_comparison(train, steps_epochs, seed):
     import keras
     import numpy as np
 
-    from seqkit.apps.ner.training import make_tagging_dataset
+    import tempfile
+
     from seqkit.data.conll import read_conll
+    from seqkit.data.shards import shard_dataset, write_shard
     from seqkit.data.tagging import TaggingVectorizer
     from seqkit.tasks import sequence_tagger, tagger_loss
 
@@ -74,7 +76,9 @@ def throughput_comparison(train, steps_epochs, seed):
     def seqkit_rate(char_features, head):
         keras.utils.set_random_seed(seed)
         chosen = examples if char_features else [{k: v for k, v in e.items() if k != "char_ids"} for e in examples]
-        dataset = make_tagging_dataset(chosen, vectorizer, 32, shuffle=True, seed=seed)
+        # As `fit` does: encoded once into a shard, streamed by tf.data, bucketed by length.
+        shard = write_shard(pathlib.Path(tempfile.mkdtemp()) / "train.tfrecord", chosen, length_key="token_ids")
+        dataset = shard_dataset(shard, batch_size=32, label_key="tags", shuffle=True, seed=seed)
         model = sequence_tagger(
             len(vectorizer.words),
             vectorizer.num_tags,

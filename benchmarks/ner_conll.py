@@ -37,8 +37,6 @@ def throughput_comparison(train, steps_epochs, seed):
     import keras
     import numpy as np
 
-    import tempfile
-
     from seqkit.data.conll import read_conll
     from seqkit.data.shards import shard_dataset, write_shard
     from seqkit.data.tagging import TaggingVectorizer

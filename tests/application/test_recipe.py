@@ -81,3 +81,21 @@ def test_a_user_error_in_the_validation_file_leaves_no_shard_behind(tmp_path):
     assert not (out / "shards").exists()
     assert _temporary_files(out) == []
     assert not (out / "model.keras").exists()
+
+
+def test_resume_keeps_the_runs_vocabulary_and_continues_the_history(tmp_path):
+    train = _write_conll(tmp_path / "train.txt", 8)
+    out = tmp_path / "run"
+    recipe.fit(APPLICATION, data=train, valid=train, out=out, preset="tiny", training_overrides=QUICK)
+    words = (out / "words.txt").read_text(encoding="utf-8")
+    # New words in the data must not change a resumed run's vocabulary: the run's own is loaded back.
+    _write_conll(train, 8)
+    train.write_text(train.read_text(encoding="utf-8") + "\nZed B-PER\nslept O\n", encoding="utf-8")
+    result = recipe.fit(
+        APPLICATION, data=train, valid=train, out=out, preset="tiny",
+        training_overrides={**QUICK, "epochs": 2, "resume": True},
+    )
+    assert (out / "words.txt").read_text(encoding="utf-8") == words
+    history = (out / "history.csv").read_text(encoding="utf-8").splitlines()
+    assert [line.split(",")[0] for line in history[1:]] == ["0", "1"]
+    assert result.data["train_sentences"] == 9

@@ -455,6 +455,27 @@ def iter_labelled_table(
         raise UserInputError("no usable rows found", path=path)
 
 
+def iter_table_rows(path, *, header=True, encoding="utf-8"):
+    """Stream a CSV or TSV table: first its column names, then `(line, {column: cell})` for every row.
+
+    Cells are strings (missing ones `""`); lines count the line breaks inside quoted cells. Read by pandas
+    a chunk of rows at a time; a file pandas cannot parse is a `UserInputError` naming it.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "pairs.csv"
+    >>> _ = path.write_text('source,target\\n"Hi, you",Salut\\n')
+    >>> list(iter_table_rows(path))
+    [['source', 'target'], (2, {'source': 'Hi, you', 'target': 'Salut'})]
+    """
+    path = pathlib.Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in _DELIMITERS:
+        raise UserInputError(f"unknown table extension {path.suffix!r} (expected .csv, .tsv or .tab)", path=path)
+    return _delimited(path, encoding, _DELIMITERS[suffix], header)
+
+
 def read_labelled_folders(root, *, skip_bad_rows=False, encoding="utf-8"):
     """Read a folder with one sub-folder of `.txt` files per label (`pos/`, `neg/`; `unsup/` is ignored).
 

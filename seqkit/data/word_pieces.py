@@ -21,10 +21,11 @@ import pathlib
 
 from seqkit.data.vocabulary import PAD, UNK, UNK_ID, Vocabulary
 from seqkit.data.word_ids import TokenIdEncoding
-from seqkit.data.word_splitting import split_words
+from seqkit.data.word_splitting import split_whitespace, split_words
 
 PIECES_FILE = "word_pieces.txt"
 PREFIX = "##"
+PRE_SPLITS = ("words", "whitespace")
 
 
 class WordPieceEncoder(TokenIdEncoding):
@@ -36,9 +37,12 @@ class WordPieceEncoder(TokenIdEncoding):
         lowercase: whether words are lowercased before they are cut.
         max_length: the most pieces kept per text (the first ones), or None for all.
         max_word_chars: longer words become `<UNK>` without being cut.
+        pre_split: `"words"` (words and punctuation apart, `seqkit.data.word_splitting`) or `"whitespace"`
+            (whitespace-separated chunks are cut as they are, so pieces such as `"##."` keep the spacing of
+            the text and `seqkit.data.text_tokenizers` can restore it exactly).
     """
 
-    def __init__(self, words, lowercase=True, max_length=None, max_word_chars=50):
+    def __init__(self, words, lowercase=True, max_length=None, max_word_chars=50, pre_split="words"):
         if max_length is not None and (
             isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1
         ):
@@ -47,6 +51,9 @@ class WordPieceEncoder(TokenIdEncoding):
             raise ValueError(
                 f"`max_word_chars` must be a positive integer. Received: max_word_chars={max_word_chars!r}"
             )
+        if pre_split not in PRE_SPLITS:
+            raise ValueError(f"`pre_split` must be one of {PRE_SPLITS}. Received: pre_split={pre_split!r}")
+        self.pre_split = pre_split
         self.words = words
         self.lowercase = bool(lowercase)
         self.max_length = max_length
@@ -55,13 +62,14 @@ class WordPieceEncoder(TokenIdEncoding):
         self.max_piece_chars = max((len(p.removeprefix(PREFIX)) for p in pieces), default=1)
 
     @classmethod
-    def build(cls, texts, *, max_size=10_000, lowercase=True, max_length=None):
-        """Learn a vocabulary of at most `max_size` pieces (specials included) from `texts` (any iterable, read
-        once) with keras-hub."""
+    def build(cls, texts, *, max_size=10_000, lowercase=True, max_length=None, pre_split="words",
+              reserved_tokens=(PAD, UNK), max_word_chars=50):
+        """Learn a vocabulary of at most `max_size` pieces (`reserved_tokens` first, included) from `texts` (any
+        iterable, read once) with keras-hub."""
         import tensorflow as tf
         from keras_hub.tokenizers import compute_word_piece_vocabulary
 
-        probe = cls(Vocabulary([PAD, UNK]), lowercase=lowercase)
+        probe = cls(Vocabulary([PAD, UNK]), lowercase=lowercase, pre_split=pre_split)
         # One streaming pass: keras-hub counts the words of the dataset as it reads it.
         seen = [0]
 
@@ -73,14 +81,17 @@ class WordPieceEncoder(TokenIdEncoding):
 
         dataset = tf.data.Dataset.from_generator(words, output_signature=tf.TensorSpec([], tf.string)).batch(4096)
         pieces = compute_word_piece_vocabulary(
-            dataset, max_size, lowercase=False, strip_accents=False, split=False, reserved_tokens=[PAD, UNK]
+            dataset, max_size, lowercase=False, strip_accents=False, split=False, reserved_tokens=list(reserved_tokens)
         )
         if not seen[0]:
             raise ValueError("`texts` must contain at least one word. Received: no words")
-        return cls(Vocabulary(pieces), lowercase=lowercase, max_length=max_length)
+        return cls(
+            Vocabulary(pieces), lowercase=lowercase, max_length=max_length, pre_split=pre_split,
+            max_word_chars=max_word_chars,
+        )
 
     def _words(self, text):
-        words = split_words(text)
+        words = split_whitespace(text) if self.pre_split == "whitespace" else split_words(text)
         return [word.lower() for word in words] if self.lowercase else words
 
     def cut(self, word):
@@ -116,6 +127,7 @@ class WordPieceEncoder(TokenIdEncoding):
             "lowercase": self.lowercase,
             "max_length": self.max_length,
             "max_word_chars": self.max_word_chars,
+            "pre_split": self.pre_split,
         }
 
     @classmethod
@@ -126,6 +138,7 @@ class WordPieceEncoder(TokenIdEncoding):
             lowercase=settings["lowercase"],
             max_length=settings["max_length"],
             max_word_chars=settings["max_word_chars"],
+            pre_split=settings.get("pre_split", "words"),
         )
 
     # === TensorFlow ops for serving graphs ===
@@ -143,9 +156,21 @@ class WordPieceEncoder(TokenIdEncoding):
         """Piece ids `(batch, T)` int32 from a `(batch,)` string tensor, as `encode_batch` gives them."""
         import tensorflow as tf
 
+        per_text = self.tf_encode_ragged(texts, table)
+        empty = tf.equal(per_text.row_lengths(), 0)
+        unk = tf.RaggedTensor.from_row_lengths(
+            tf.fill([tf.reduce_sum(tf.cast(empty, tf.int32))], tf.constant(UNK_ID, tf.int32)),
+            tf.cast(empty, tf.int64),
+        )
+        return tf.concat([per_text, unk], axis=1).to_tensor(0)
+
+    def tf_encode_ragged(self, texts, table):
+        """Piece ids of a `(batch,)` string tensor as a ragged int32 `(batch, None)` tensor (`tokens`' ids)."""
+        import tensorflow as tf
+
         from seqkit.data.word_splitting import tf_split_words
 
-        words = tf_split_words(texts)
+        words = tf.strings.split(texts) if self.pre_split == "whitespace" else tf_split_words(texts)
         if self.lowercase:
             words = tf.strings.lower(words, encoding="utf-8")
         distinct, index = tf.unique(words.flat_values)
@@ -154,12 +179,7 @@ class WordPieceEncoder(TokenIdEncoding):
         per_text = tf.RaggedTensor.from_row_lengths(per_word, words.row_lengths()).merge_dims(1, 2)
         if self.max_length is not None:
             per_text = per_text[:, : self.max_length]
-        empty = tf.equal(per_text.row_lengths(), 0)
-        unk = tf.RaggedTensor.from_row_lengths(
-            tf.fill([tf.reduce_sum(tf.cast(empty, tf.int32))], tf.constant(UNK_ID, tf.int32)),
-            tf.cast(empty, tf.int64),
-        )
-        return tf.concat([per_text, unk], axis=1).to_tensor(0)
+        return per_text
 
     def _tf_cut(self, words, table):
         """Greedy longest-match pieces of every word: a ragged int32 `(words, pieces)` tensor."""

@@ -105,6 +105,28 @@ def split_words_with_offsets(text):
     return words
 
 
+def split_whitespace(text):
+    """The chunks of `text` between ASCII whitespace, as `tf.strings.split` cuts them.
+
+    Example:
+
+    >>> split_whitespace(" Hi,  Bob!")
+    ['Hi,', 'Bob!']
+    """
+    return [chunk for chunk in re.split(_SPACE + "+", text) if chunk]
+
+
+def split_chunks(text):
+    """The words of `text` grouped by whitespace-separated chunk (a list of lists of strings).
+
+    Example:
+
+    >>> split_chunks("Hi, Bob!")
+    [['Hi', ','], ['Bob', '!']]
+    """
+    return [_split_chunk(chunk) for chunk in split_whitespace(text)]
+
+
 def tf_split_words(texts):
     """Split a batch of strings into a `tf.RaggedTensor` of words, in plain TensorFlow ops.
 
@@ -114,6 +136,11 @@ def tf_split_words(texts):
     Returns:
         A ragged string tensor of shape `(batch, None)`.
     """
+    return tf_split_chunks(texts).merge_dims(1, 2)
+
+
+def tf_split_chunks(texts):
+    """As `split_chunks`, for a batch: a ragged string tensor `(batch, chunks, words)`, in plain TensorFlow ops."""
     import tensorflow as tf
 
     chunks = tf.strings.split(texts)
@@ -125,5 +152,4 @@ def tf_split_words(texts):
     for pattern, replacement in LINK_RULES:
         link = tf.strings.regex_replace(link, pattern, replacement)
     words = tf.strings.split(tf.where(tf.strings.regex_full_match(flat, LINK_PATTERN), link, general))
-    counts = tf.math.unsorted_segment_sum(words.row_lengths(), chunks.value_rowids(), chunks.nrows())
-    return tf.RaggedTensor.from_row_lengths(words.flat_values, counts)
+    return tf.RaggedTensor.from_row_lengths(words, chunks.row_lengths())

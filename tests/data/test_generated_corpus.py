@@ -84,7 +84,8 @@ def test_format_conll_is_what_write_conll_writes(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "script", ["ner/data/make_corpus.py", "lm/data/make_names.py", "sentiment/data/make_reviews.py"]
+    "script",
+    ["ner/data/make_corpus.py", "lm/data/make_names.py", "sentiment/data/make_reviews.py", "translate/data/make_dates.py"],
 )
 def test_embedded_corpus_is_up_to_date(script):
     result = subprocess.run(

@@ -119,6 +119,11 @@ class Application:
 
     # === Settings ===
 
+    def preset_for(self, preset, *, data=None, dataset=None):
+        """The preset to use when `preset` was asked for with this data (e.g. the embedded data's own preset
+        in place of `"default"`); `preset` itself by default."""
+        return preset
+
     def settings(self, preset, model_overrides, training_overrides, options):
         """Resolve the preset with the explicit options (`None` = not given) into `Settings`."""
         unknown = sorted(set(options) - set(self.options))

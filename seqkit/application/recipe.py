@@ -58,6 +58,7 @@ def fit(
         training_overrides: `TrainingConfig` fields replacing the preset's.
         **options: the app's own options (`app.options`).
     """
+    preset = app.preset_for(preset, data=data, dataset=dataset)
     settings = app.settings(preset, model_overrides, training_overrides, options)
     app.check_settings(settings)
     config = training_config(settings.training)

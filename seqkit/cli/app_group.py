@@ -51,6 +51,11 @@ class AppSpec:
         evaluate_data_required: whether `evaluate` needs `--data`; when False, the API's `evaluate` gets
             `None` and uses the app's own held-out data.
         extra_commands: the app's own Click commands (`generate`, `sample`, ...).
+        data_path_type: the Click type of `--data`/`--valid` (default: an existing file or folder; an app whose
+            data may be a prefix of several files, such as `train` for `train.en` and `train.de`, checks paths
+            itself).
+        per_sentence_with_json: whether `evaluate --json` asks the API's `evaluate` for per-example scores
+            (`per_sentence=True`).
     """
 
     name: str
@@ -62,6 +67,8 @@ class AppSpec:
     predict_verb: str = "predict"
     evaluate_data_required: bool = True
     extra_commands: tuple = ()
+    data_path_type: object = options.existing_path
+    per_sentence_with_json: bool = False
 
     def api(self):
         return importlib.import_module(self.api_module)
@@ -82,7 +89,7 @@ def _emit(value, as_json, formatter):
 
 def _fit_command(spec):
     @click.command("fit")
-    @options.data_options
+    @options.data_options_of(spec.data_path_type)
     @options.run_output_option
     @options.model_options
     @options.training_options
@@ -111,7 +118,7 @@ def _evaluate_command(spec):
     @options.model_dir_option
     @click.option(
         "--data",
-        type=options.existing_path,
+        type=spec.data_path_type,
         required=spec.evaluate_data_required,
         help="Labelled data to score." + ("" if spec.evaluate_data_required else " Default: the held-out data of the run."),
     )
@@ -121,6 +128,8 @@ def _evaluate_command(spec):
     def evaluate(model_dir, data, as_json, **app_options):
         """Score a trained model on labelled data."""
         predictor = spec.api().load(model_dir)
+        if spec.per_sentence_with_json:
+            app_options["per_sentence"] = as_json
         metrics = predictor.evaluate(data, **app_options)
         _emit(metrics, as_json, predictor.format_evaluation)
 

@@ -12,6 +12,7 @@ APPLICATIONS = {
     "music": "seqkit.apps.music.cli",
     "ner": "seqkit.apps.ner.cli",
     "sentiment": "seqkit.apps.sentiment.cli",
+    "translate": "seqkit.apps.translate.cli",
 }
 
 

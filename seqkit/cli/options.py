@@ -17,11 +17,16 @@ def compose(*decorators):
 existing_file = click.Path(exists=True, dir_okay=False, readable=True)
 existing_path = click.Path(exists=True, readable=True)
 
-data_options = compose(
-    click.option("--data", type=existing_path, help="Training data (file or folder). Default: the embedded corpus."),
-    click.option("--valid", type=existing_path, help="Validation data. Default: held out from --data."),
-    click.option("--dataset", help="Name of a standard public dataset to download and cache."),
-)
+def data_options_of(path_type):
+    """`--data`, `--valid` and `--dataset`, with `path_type` as the Click type of the two paths."""
+    return compose(
+        click.option("--data", type=path_type, help="Training data (file or folder). Default: the embedded corpus."),
+        click.option("--valid", type=path_type, help="Validation data. Default: held out from --data."),
+        click.option("--dataset", help="Name of a standard public dataset to download and cache."),
+    )
+
+
+data_options = data_options_of(existing_path)
 
 run_output_option = click.option(
     "--out",

@@ -20,7 +20,7 @@ out) are refused.
 Example:
 
 >>> sorted(DATASETS)
-['conll2003', 'imdb', 'yelp-full']
+['conll2003', 'imdb', 'multi30k-en-de', 'multi30k-en-fr', 'tatoeba-en-de', 'yelp-full']
 >>> DATASETS["conll2003"].files["validation"][2]
 'valid.txt'
 """
@@ -93,6 +93,24 @@ _IMDB_SHA256 = (
 # The Yelp archive's SHA-256 is not published; it is recorded on first use.
 _YELP_FULL_URL = "https://s3.amazonaws.com/fast-ai-nlp/yelp_review_full_csv.tgz"
 
+_MULTI30K_URL = "https://raw.githubusercontent.com/multi30k/dataset/a3d2e0d/data/task1/raw/{split}.{lang}.gz"
+_TATOEBA_DEU_URL = "https://www.manythings.org/anki/deu-eng.zip"
+
+
+def _multi30k(languages):
+    files = {}
+    for split, name in (("train", "train"), ("validation", "val")):
+        for lang in languages:
+            # The SHA-256 of the raw files is not published; it is recorded on first use.
+            files[f"{split}.{lang}"] = (_MULTI30K_URL.format(split=name, lang=lang), None, f"{split}.{lang}")
+    return DatasetSpec(
+        files=files,
+        description=f"Multi30k task 1 ({'-'.join(languages)}): 29,000 training and 1,014 validation image "
+        "descriptions, aligned files per language.",
+        homepage="https://github.com/multi30k/dataset",
+    )
+
+
 DATASETS = {
     "conll2003": DatasetSpec(
         files={
@@ -118,6 +136,14 @@ DATASETS = {
         },
         description="Yelp reviews, 1-5 stars (CSV: class, text).",
         homepage="https://www.yelp.com/dataset",
+    ),
+    "multi30k-en-de": _multi30k(("en", "de")),
+    "multi30k-en-fr": _multi30k(("en", "fr")),
+    "tatoeba-en-de": DatasetSpec(
+        files={"train": (_TATOEBA_DEU_URL, None, "deu.txt")},
+        description="Tatoeba English-German sentence pairs as published by manythings.org (tab-separated: "
+        "English, German, attribution; CC-BY 2.0 France).",
+        homepage="https://www.manythings.org/anki/",
     ),
 }
 
@@ -280,6 +306,8 @@ def _fetch_dataset(name, cache_dir, timeout):
             path = _download(url, _check_sha256(digests[url]), cache_dir, timeout)
             if members[url] is None:
                 shutil.copyfile(path, tmp / path.name)
+            elif _is_single_gzip(path):
+                _gunzip(path, tmp / members[url], source=url)
             else:
                 extract_archive(path, tmp, source=url)
         for split, (url, _, member) in spec.files.items():
@@ -289,6 +317,22 @@ def _fetch_dataset(name, cache_dir, timeout):
                     path=url,
                 )
     return target
+
+
+def _is_single_gzip(path):
+    """A gzip-compressed file that is not a tar archive (such as `train.en.gz`)."""
+    with open(path, "rb") as handle:
+        return handle.read(2) == b"\x1f\x8b" and not tarfile.is_tarfile(path)
+
+
+def _gunzip(path, target, source):
+    import gzip
+
+    try:
+        with gzip.open(path, "rb") as compressed, open(target, "wb") as out:
+            shutil.copyfileobj(compressed, out, _CHUNK_SIZE)
+    except (OSError, EOFError) as error:
+        raise DownloadError(f"cannot decompress the gzip file ({error})", path=source) from None
 
 
 def _download(url, expected, cache_dir, timeout):

@@ -3,6 +3,9 @@
 Generation runs as one compiled loop that carries the recurrent state, with
 keras-hub samplers (greedy, random, top-k, top-p, beam) choosing the tokens;
 `forbidden_ids` (e.g. `forbidden_special_ids(vocabulary)`) are never chosen.
+`Seq2SeqGenerator(..., "beam")` runs seqkit's own beam search instead,
+`seqkit.generation.beam_search.beam_search` (finished hypotheses pooled,
+GNMT length penalty, per-row maximum lengths, n-best lists).
 
 >>> from seqkit.generation import SAMPLER_NAMES
 >>> SAMPLER_NAMES

@@ -1,5 +1,5 @@
-"""Recurrent layers: stacks of cells, CRF, attention, masked pooling and
-bag-of-n-grams scores.
+"""Recurrent layers: stacks of cells, CRF, attention, an input-feeding
+attention decoder, masked pooling and bag-of-n-grams scores.
 
 Importing this package registers every layer with Keras (package "seqkit"),
 so `.keras` files that use them load without `custom_objects`.
@@ -7,6 +7,7 @@ so `.keras` files that use them load without `custom_objects`.
 
 from seqkit.layers.attention import BahdanauAttention, LuongAttention
 from seqkit.layers.crf import CRF
+from seqkit.layers.input_feeding import InputFeedingDecoder
 from seqkit.layers.masked_pooling import MaskedPooling
 from seqkit.layers.ngram_bag import NGramBag
 from seqkit.layers.recurrent_stack import RecurrentStack
@@ -15,6 +16,7 @@ from seqkit.layers.rnn import RNN
 __all__ = [
     "BahdanauAttention",
     "CRF",
+    "InputFeedingDecoder",
     "LuongAttention",
     "MaskedPooling",
     "NGramBag",

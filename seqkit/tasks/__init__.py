@@ -17,6 +17,7 @@ from seqkit.tasks.cumulative_logits import CumulativeLogits, ordinal_loss, ordin
 from seqkit.tasks.language_model import LANGUAGE_MODEL_PRESETS, language_model, language_model_loss, language_model_step
 from seqkit.tasks.seq2seq import (
     SEQ2SEQ_PRESETS,
+    LabelSmoothedCrossentropy,
     seq2seq,
     seq2seq_attention_weights,
     seq2seq_decoder_step,
@@ -37,6 +38,7 @@ __all__ = [
     "CharacterEncoder",
     "CumulativeLogits",
     "LANGUAGE_MODEL_PRESETS",
+    "LabelSmoothedCrossentropy",
     "SEQ2SEQ_PRESETS",
     "SEQUENCE_CLASSIFIER_PRESETS",
     "SEQUENCE_TAGGER_PRESETS",

@@ -6,6 +6,19 @@ from keras import ops
 from seqkit.tasks import _checks
 from seqkit.tasks._recurrent import stateful_recurrent_layer
 
+try:
+    # Per-position losses carry a Keras mask (the positions that count),
+    # which `keras.losses.Loss` averages over; Keras exports no accessor.
+    from keras.src.backend import get_keras_mask, set_keras_mask
+except ImportError:  # older Keras 3: the mask is a plain tensor attribute
+
+    def get_keras_mask(x):
+        return getattr(x, "_keras_mask", None)
+
+    def set_keras_mask(x, mask):
+        x._keras_mask = mask
+
+
 ATTENTIONS = ("bahdanau", "luong", None)
 
 SEQ2SEQ_PRESETS = {
@@ -16,6 +29,19 @@ SEQ2SEQ_PRESETS = {
         "num_layers": 2,
         "dropout": 0.2,
         "attention": "luong",
+    },
+    # Luong et al. (2015) with a bidirectional encoder: input feeding, and
+    # the target embedding reused as the output layer.
+    "translation_input_feeding": {
+        "embedding_dim": 256,
+        "cell": "lstm",
+        "units": 512,
+        "num_layers": 2,
+        "bidirectional": True,
+        "dropout": 0.2,
+        "attention": "luong",
+        "input_feeding": True,
+        "tie_embeddings": True,
     },
     "tiny": {"embedding_dim": 8, "cell": "gru", "units": 8, "attention": "bahdanau"},
 }
@@ -29,9 +55,12 @@ def seq2seq(
     cell="lstm",
     units=256,
     num_layers=1,
+    bidirectional=False,
     dropout=0.0,
     attention="bahdanau",
     attention_units=None,
+    input_feeding=False,
+    tie_embeddings=False,
     implementation="auto",
     name="seq2seq",
 ):
@@ -51,18 +80,48 @@ def seq2seq(
     `seq2seq_decoder_step` give inference models with the same weights, and
     `seq2seq_attention_weights` the weights for plots.
 
+    Options:
+
+    - `bidirectional=True`: every encoder layer reads the source in both
+      directions with `units // 2` units each; its outputs (size `units`)
+      are the two directions' outputs side by side, and each of its final
+      states is `[forward; backward]` (`h` with `h`, `c` with `c`), the
+      initial state of the decoder layer of the same index.
+    - `input_feeding=True` (needs attention): the attentional vector
+      `h̃<t-1> = tanh(W [h<t-1>; context<t-1>])` is appended to the target
+      embedding of step `t` (zeros at the first step). The decoder then
+      runs step after step: one `seqkit.layers.InputFeedingDecoder` layer
+      named `decoder` holds the stacked decoder cells (seqkit cells, e.g.
+      seqkit's `GRUCell`, not Keras's `GRU`), the attention and `W`, and
+      `h̃` becomes the last decoder state.
+    - `tie_embeddings=True`: the target embedding (a
+      `keras_hub.layers.ReversibleEmbedding`) is also the output layer:
+      `logits = x Eᵀ + b`. `x` then has `embedding_dim` features: the
+      attention projection `W` outputs `embedding_dim`, or, without
+      attention, a bias-free `Dense` layer `pre_logits` maps the decoder
+      output to it. The bias `b` is the single row of the `Embedding(1,
+      target_vocabulary_size)` layer `logits_bias`. Padded target steps
+      get `x = 0`, so their logits are `b`.
+
     Args:
         source_vocabulary_size: int. Source ids, padding (0) included.
         target_vocabulary_size: int. Target ids, padding (0) included.
         embedding_dim: int. Size of both embeddings.
         cell: str. Recurrent cell name.
-        units: int. Units of every encoder and decoder layer.
+        units: int. Units of every decoder layer, and the output size of
+            every encoder layer (even with `bidirectional=True`).
         num_layers: int. Layers in the encoder and in the decoder.
+        bidirectional: bool. Whether the encoder layers are bidirectional.
         dropout: float. Dropout on the encoder's recurrent inputs and on the
             decoder outputs.
         attention: `"bahdanau"`, `"luong"` or `None`.
         attention_units: int. Bahdanau projection size (default `units`).
-        implementation: str. As in `RecurrentStack`.
+        input_feeding: bool. Whether the decoder inputs carry the previous
+            attentional vector.
+        tie_embeddings: bool. Whether the output layer reuses the target
+            embedding matrix.
+        implementation: str. As in `RecurrentStack` (the encoder, and the
+            decoder layers without input feeding).
         name: str. Model name.
 
     Returns:
@@ -75,15 +134,29 @@ def seq2seq(
     >>> model({"source_ids": np.array([[4, 5, 6]], "int32"),
     ...        "target_ids": np.array([[1, 7]], "int32")}).shape
     TensorShape([1, 2, 40])
+    >>> model = seq2seq(30, 40, embedding_dim=4, units=6, bidirectional=True,
+    ...                 input_feeding=True, tie_embeddings=True)
+    >>> model.get_layer("decoder").state_size  # h, c, then h̃
+    [6, 6, 4]
     """
     _checks.positive_int("source_vocabulary_size", source_vocabulary_size)
     _checks.positive_int("target_vocabulary_size", target_vocabulary_size)
     _checks.positive_int("embedding_dim", embedding_dim)
     _checks.positive_int("units", units)
     _checks.positive_int("num_layers", num_layers)
+    _check_bool("bidirectional", bidirectional)
     _checks.rate("dropout", dropout)
     _checks.choice("attention", attention, ATTENTIONS)
     attention_units = _checks.positive_int("attention_units", attention_units or units)
+    _check_bool("input_feeding", input_feeding)
+    _check_bool("tie_embeddings", tie_embeddings)
+    if bidirectional and units % 2:
+        raise ValueError(f"`units` must be even with bidirectional=True. Received: units={units}")
+    if input_feeding and attention is None:
+        raise ValueError(
+            "`input_feeding=True` feeds the attentional vector back, so it needs an attention. "
+            f"Received: attention={attention!r}"
+        )
 
     # === Inputs ===
     source_ids = keras.Input(shape=(None,), dtype="int32", name="source_ids")
@@ -97,9 +170,12 @@ def seq2seq(
         cell=cell,
         units=units,
         num_layers=num_layers,
+        bidirectional=bidirectional,
         dropout=dropout,
         attention=attention,
         attention_units=attention_units,
+        input_feeding=input_feeding,
+        tie_embeddings=tie_embeddings,
         implementation=implementation,
     )
 
@@ -113,6 +189,11 @@ def seq2seq(
     )
 
 
+def _check_bool(name, value):
+    if not isinstance(value, bool):
+        raise ValueError(f"`{name}` must be a boolean. Received: {name}={value!r}")
+
+
 def _make_layers(
     source_vocabulary_size,
     target_vocabulary_size,
@@ -121,20 +202,34 @@ def _make_layers(
     cell,
     units,
     num_layers,
+    bidirectional,
     dropout,
     attention,
     attention_units,
+    input_feeding,
+    tie_embeddings,
     implementation,
 ):
-    from seqkit.layers import BahdanauAttention, LuongAttention, RecurrentStack
+    from seqkit.layers import BahdanauAttention, InputFeedingDecoder, LuongAttention, RecurrentStack
 
+    if tie_embeddings:
+        import keras_hub
+
+        target_embedding = keras_hub.layers.ReversibleEmbedding(
+            target_vocabulary_size, embedding_dim, tie_weights=True, name="target_embedding"
+        )
+    else:
+        target_embedding = keras.layers.Embedding(target_vocabulary_size, embedding_dim, name="target_embedding")
+    # Size of the vector the logits are computed from.
+    output_dim = embedding_dim if tie_embeddings else units
     layers = {
         "source_embedding": keras.layers.Embedding(source_vocabulary_size, embedding_dim, name="source_embedding"),
-        "target_embedding": keras.layers.Embedding(target_vocabulary_size, embedding_dim, name="target_embedding"),
+        "target_embedding": target_embedding,
         "encoders": [
             RecurrentStack(
                 cell=cell,
-                units=units,
+                units=units // 2 if bidirectional else units,
+                bidirectional=bidirectional,
                 dropout=dropout,
                 return_sequences=True,
                 return_state=True,
@@ -143,92 +238,269 @@ def _make_layers(
             )
             for index in range(num_layers)
         ],
-        "decoders": [
+        "decoders": [],
+        "input_feeding_decoder": None,
+        "decoder_dropout": None,
+        "attention": None,
+        "pre_logits": None,
+        "logits": None,
+        "logits_bias": None,
+    }
+    if input_feeding:
+        layers["input_feeding_decoder"] = InputFeedingDecoder(
+            cell,
+            units,
+            num_layers=num_layers,
+            attention=attention,
+            attention_units=attention_units,
+            output_dim=output_dim,
+            dropout=dropout,
+            name="decoder",
+        )
+        layers["attention"] = layers["input_feeding_decoder"].attention
+    else:
+        layers["decoders"] = [
             stateful_recurrent_layer(cell, units, implementation=implementation, name=f"decoder_{index}")
             for index in range(num_layers)
-        ],
-        "decoder_dropout": keras.layers.Dropout(dropout, name="decoder_dropout"),
-        "attention": None,
-        "logits": keras.layers.Dense(target_vocabulary_size, name="logits"),
-    }
-    if attention is not None:
-        if attention == "bahdanau":
-            layers["attention"] = BahdanauAttention(attention_units, name="attention")
-        else:
-            layers["attention"] = LuongAttention(score="general", name="attention")
-        layers["concatenate"] = keras.layers.Concatenate(name="decoder_and_context")
-        layers["attention_projection"] = keras.layers.Dense(
-            units, activation="tanh", use_bias=False, name="attention_projection"
+        ]
+        layers["decoder_dropout"] = keras.layers.Dropout(dropout, name="decoder_dropout")
+        if attention is not None:
+            if attention == "bahdanau":
+                layers["attention"] = BahdanauAttention(attention_units, name="attention")
+            else:
+                layers["attention"] = LuongAttention(score="general", name="attention")
+            layers["concatenate"] = keras.layers.Concatenate(name="decoder_and_context")
+            layers["attention_projection"] = keras.layers.Dense(
+                output_dim, activation="tanh", use_bias=False, name="attention_projection"
+            )
+        elif tie_embeddings:
+            layers["pre_logits"] = keras.layers.Dense(embedding_dim, use_bias=False, name="pre_logits")
+    if tie_embeddings:
+        layers["logits_bias"] = keras.layers.Embedding(
+            1, target_vocabulary_size, embeddings_initializer="zeros", name="logits_bias"
         )
+    else:
+        layers["logits"] = keras.layers.Dense(target_vocabulary_size, name="logits")
     return layers
 
 
 def _layers_of(model):
     """The named layers of a model built by `seq2seq`."""
+    from seqkit.layers import InputFeedingDecoder
+
     encoders, decoders = [], []
     names = {layer.name for layer in model.layers}
     while f"encoder_{len(encoders)}" in names:
         encoders.append(model.get_layer(f"encoder_{len(encoders)}"))
     while f"decoder_{len(decoders)}" in names:
         decoders.append(model.get_layer(f"decoder_{len(decoders)}"))
-    if not encoders or len(encoders) != len(decoders):
+    feeding = model.get_layer("decoder") if "decoder" in names else None
+    if not isinstance(feeding, InputFeedingDecoder):
+        feeding = None
+    num_decoders = len(decoders) if feeding is None else feeding.num_layers
+    if not encoders or len(encoders) != num_decoders or (feeding is not None and decoders):
         raise ValueError(
             "`model` must be built by `seq2seq` (layers 'encoder_<i>' and "
-            f"'decoder_<i>'). Received: model={model.name!r}"
+            f"'decoder_<i>' or 'decoder'). Received: model={model.name!r}"
         )
+
+    def optional(name):
+        return model.get_layer(name) if name in names else None
+
     layers = {
         "source_embedding": model.get_layer("source_embedding"),
         "target_embedding": model.get_layer("target_embedding"),
         "encoders": encoders,
         "decoders": decoders,
-        "decoder_dropout": model.get_layer("decoder_dropout"),
-        "attention": None,
-        "logits": model.get_layer("logits"),
+        "input_feeding_decoder": feeding,
+        "decoder_dropout": optional("decoder_dropout"),
+        "attention": optional("attention"),
+        "pre_logits": optional("pre_logits"),
+        "logits": optional("logits"),
+        "logits_bias": optional("logits_bias"),
     }
-    if "attention" in names:
-        layers["attention"] = model.get_layer("attention")
+    if feeding is not None:
+        layers["attention"] = feeding.attention
+    elif layers["attention"] is not None:
         layers["concatenate"] = model.get_layer("decoder_and_context")
         layers["attention_projection"] = model.get_layer("attention_projection")
     return layers
 
 
 def _encode(layers, source_ids):
+    """Returns encoder outputs, the source mask and the states per layer."""
     source_mask = ops.not_equal(source_ids, 0)
     x = layers["source_embedding"](source_ids)
     states = []
     for encoder in layers["encoders"]:
         x, *layer_states = encoder(x, mask=source_mask)
+        if encoder.bidirectional:
+            # Forward states then backward ones: pair each with its twin.
+            half = len(layer_states) // 2
+            layer_states = [
+                ops.concatenate([forward, backward], axis=-1)
+                for forward, backward in zip(layer_states[:half], layer_states[half:])
+            ]
         states.append(layer_states)
     return x, source_mask, states
 
 
+def _state_sizes(layers):
+    """Sizes of the decoder states, one list per decoder layer.
+
+    With input feeding, one list: the cells' states then `h̃`.
+    """
+    if layers["input_feeding_decoder"] is not None:
+        return [layers["input_feeding_decoder"].state_size]
+    sizes = []
+    for decoder in layers["decoders"]:
+        size = decoder.cell.state_size
+        sizes.append(list(size) if isinstance(size, (list, tuple)) else [size])
+    return sizes
+
+
 def _decode(layers, target_ids, states, encoder_outputs, source_mask):
-    """Returns logits, attention weights (or `None`) and new states."""
+    """Returns logits, attention weights (or `None`) and the new states.
+
+    `states` and the new states are flat lists in the layout of
+    `seq2seq_decoder_step` (a model's own forward pass may leave out the
+    trailing `h̃` of input feeding: zeros start it).
+    """
+    states = [state for layer_states in states for state in layer_states]
     target_mask = ops.not_equal(target_ids, 0)
     x = layers["target_embedding"](target_ids)
-    new_states = []
-    for decoder, initial in zip(layers["decoders"], states):
-        x, *layer_states = decoder(x, initial_state=list(initial), mask=target_mask)
-        new_states.append(layer_states)
-    x = layers["decoder_dropout"](x)
-    weights = None
-    if layers["attention"] is not None:
-        context, weights = layers["attention"](x, encoder_outputs, mask=source_mask)
-        x = layers["attention_projection"](layers["concatenate"]([x, context]))
-    return layers["logits"](x), weights, new_states
+    feeding = layers["input_feeding_decoder"]
+    if feeding is not None:
+        x, weights, *new_states = feeding(x, encoder_outputs, source_mask, initial_states=states, mask=target_mask)
+    else:
+        new_states, start = [], 0
+        for decoder, sizes in zip(layers["decoders"], _state_sizes(layers)):
+            initial = states[start : start + len(sizes)]
+            start += len(sizes)
+            x, *layer_states = decoder(x, initial_state=initial, mask=target_mask)
+            new_states.extend(layer_states)
+        x = layers["decoder_dropout"](x)
+        weights = None
+        if layers["attention"] is not None:
+            context, weights = layers["attention"](x, encoder_outputs, mask=source_mask)
+            x = layers["attention_projection"](layers["concatenate"]([x, context]))
+        elif layers["pre_logits"] is not None:
+            x = layers["pre_logits"](x)
+    if layers["logits"] is not None:
+        logits = layers["logits"](x)
+    else:
+        # Zero the padded steps with an op, which also ends the Keras mask
+        # there: `ReversibleEmbedding` does not support masks.
+        x = ops.where(target_mask[:, :, None], x, 0.0)
+        logits = layers["target_embedding"](x, reverse=True)
+        # (batch, 1, vocabulary): the bias row, broadcast over the steps.
+        bias = layers["logits_bias"](ops.zeros_like(target_ids[:, :1]))
+        logits = ops.add(logits, bias)
+    return logits, weights, new_states
 
 
-def seq2seq_loss():
-    """Sparse categorical cross-entropy from logits; labels -1 are ignored."""
-    return keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=-1)
+@keras.saving.register_keras_serializable(package="seqkit")
+class LabelSmoothedCrossentropy(keras.losses.Loss):
+    """Sparse cross-entropy from logits with uniform label smoothing.
+
+    Per position, with `p = softmax(logits)` over `V` classes, label `y`
+    and smoothing `ε`:
+
+    ```
+    loss = (1 - ε) · (-log p[y]) + ε · mean_v(-log p[v])
+    ```
+
+    the cross-entropy against the target `(1 - ε) · onehot(y) + ε / V`.
+    Positions labelled `ignore_class` count for nothing; the reduction
+    (default `"sum_over_batch_size"`) averages over the other positions,
+    exactly as `keras.losses.SparseCategoricalCrossentropy(ignore_class=...)`
+    does, which this loss equals for `ε = 0`.
+
+    Args:
+        label_smoothing: float in `[0, 1)`, `ε`.
+        ignore_class: int label of the positions to ignore (default -1).
+        reduction: as in `keras.losses.Loss`.
+        name: str. Name of the loss.
+        dtype: dtype of the loss computation, as in `keras.losses.Loss`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> loss = LabelSmoothedCrossentropy(label_smoothing=0.1)
+    >>> logits = np.log(np.array([[[0.5, 0.25, 0.25], [0.2, 0.3, 0.5]]], "float32"))
+    >>> round(float(loss(np.array([[0, -1]]), logits)), 4)  # second position ignored
+    0.7394
+    """
+
+    def __init__(
+        self,
+        label_smoothing=0.0,
+        ignore_class=-1,
+        reduction="sum_over_batch_size",
+        name="label_smoothed_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+        self.label_smoothing = _checks.rate("label_smoothing", label_smoothing)
+        self.ignore_class = int(ignore_class)
+
+    def call(self, y_true, y_pred):
+        nll = keras.losses.sparse_categorical_crossentropy(
+            y_true, y_pred, from_logits=True, ignore_class=self.ignore_class
+        )
+        if not self.label_smoothing:
+            return nll
+        valid = get_keras_mask(nll)
+        uniform = -ops.mean(ops.log_softmax(y_pred, axis=-1), axis=-1)
+        epsilon = self.label_smoothing
+        losses = ops.where(valid, (1.0 - epsilon) * nll + epsilon * uniform, 0.0)
+        set_keras_mask(losses, valid)
+        return losses
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "label_smoothing": self.label_smoothing,
+            "ignore_class": self.ignore_class,
+        }
+
+
+def seq2seq_loss(label_smoothing=0.0):
+    """Sparse categorical cross-entropy from logits; labels -1 are ignored.
+
+    Args:
+        label_smoothing: float in `[0, 1)`. With `ε > 0`, each position
+            costs `(1 - ε) · (-log p[label]) + ε · mean over the vocabulary
+            of (-log p)` (see `LabelSmoothedCrossentropy`).
+
+    Returns:
+        A Keras loss `loss(y_true, y_pred)`, averaging over the positions
+        whose label is not -1: `keras.losses.SparseCategoricalCrossentropy`
+        for `ε = 0`, else a `LabelSmoothedCrossentropy`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> logits = np.zeros((1, 2, 4), "float32")
+    >>> round(float(seq2seq_loss()(np.array([[3, -1]]), logits)), 4)
+    1.3863
+    >>> round(float(seq2seq_loss(0.1)(np.array([[3, -1]]), logits)), 4)
+    1.3863
+    """
+    _checks.rate("label_smoothing", label_smoothing)
+    if not label_smoothing:
+        return keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=-1)
+    return LabelSmoothedCrossentropy(label_smoothing=label_smoothing, ignore_class=-1)
 
 
 def seq2seq_encoder(model):
     """The encoder of a `seq2seq` model, sharing its weights.
 
     Takes `source_ids` `(batch, Tx)`; returns `[encoder_outputs (batch, Tx,
-    units), source_mask (batch, Tx) bool, *states]`, the states layer by
-    layer (`h, c` for LSTM, `h` for GRU), ready for `seq2seq_decoder_step`.
+    units), source_mask (batch, Tx) bool, *states]`, the initial decoder
+    states in the layout of `seq2seq_decoder_step`: layer by layer (`h, c`
+    for LSTM, `h` for GRU; each `[forward; backward]` for a bidirectional
+    encoder), then, with input feeding, a zero `h̃`.
 
     Example:
 
@@ -245,6 +517,10 @@ def seq2seq_encoder(model):
     # attached to the outputs, which the decoder step model would drop.
     encoder_outputs = ops.where(source_mask[:, :, None], encoder_outputs, 0.0)
     flat_states = [state for layer_states in states for state in layer_states]
+    feeding = layers["input_feeding_decoder"]
+    if feeding is not None:
+        zero = ops.zeros_like(encoder_outputs[:, 0, :1])
+        flat_states.append(ops.tile(zero, [1, feeding.output_dim]))
     return keras.Model(
         source_ids,
         [encoder_outputs, source_mask, *flat_states],
@@ -260,6 +536,12 @@ def seq2seq_decoder_step(model):
     attention_weights (batch, T, Tx), *new_states]`; the weights are zeros
     for a model without attention. Shares the model's weights.
 
+    The states are those `seq2seq_encoder` returns: every decoder layer's
+    states in cell order (`h, c` for LSTM, `h` for GRU and simple RNN),
+    layer by layer, each `(batch, units)`; with input feeding they end with
+    the attentional vector `h̃` `(batch, embedding_dim)` if the embeddings
+    are tied, else `(batch, units)`.
+
     Example:
 
     >>> import numpy as np
@@ -271,30 +553,40 @@ def seq2seq_decoder_step(model):
     ((1, 1, 40), (1, 1, 3))
     """
     layers = _layers_of(model)
-    units = layers["encoders"][-1].units
     target_ids = keras.Input(shape=(None,), dtype="int32", name="target_ids")
-    encoder_outputs = keras.Input(shape=(None, units), name="encoder_outputs")
+    encoder_outputs = keras.Input(shape=(None, layers["encoders"][-1].output_dim), name="encoder_outputs")
     source_mask = keras.Input(shape=(None,), dtype="bool", name="source_mask")
-    states, state_inputs = [], []
-    for index, decoder in enumerate(layers["decoders"]):
-        sizes = decoder.cell.state_size
-        sizes = list(sizes) if isinstance(sizes, (list, tuple)) else [sizes]
-        layer_states = [
-            keras.Input(shape=(size,), name=f"state_{index}_{position}") for position, size in enumerate(sizes)
+    if layers["input_feeding_decoder"] is not None:
+        state_inputs = _input_feeding_state_inputs(layers["input_feeding_decoder"])
+    else:
+        state_inputs = [
+            keras.Input(shape=(size,), name=f"state_{index}_{position}")
+            for index, sizes in enumerate(_state_sizes(layers))
+            for position, size in enumerate(sizes)
         ]
-        states.append(layer_states)
-        state_inputs.extend(layer_states)
-    logits, weights, new_states = _decode(layers, target_ids, states, encoder_outputs, source_mask)
+    logits, weights, new_states = _decode(layers, target_ids, [state_inputs], encoder_outputs, source_mask)
     if weights is None:
         weights = ops.zeros_like(
             ops.cast(source_mask[:, None, :], "float32") * ops.cast(ops.not_equal(target_ids, 0), "float32")[:, :, None]
         )
-    flat_states = [state for layer_states in new_states for state in layer_states]
     return keras.Model(
         [target_ids, encoder_outputs, source_mask, *state_inputs],
-        [logits, weights, *flat_states],
+        [logits, weights, *new_states],
         name=f"{model.name}_decoder_step",
     )
+
+
+def _input_feeding_state_inputs(decoder):
+    """Named inputs for the states of an `InputFeedingDecoder`."""
+    inputs = []
+    for index, cell in enumerate(decoder.cells):
+        sizes = cell.state_size
+        sizes = list(sizes) if isinstance(sizes, (list, tuple)) else [sizes]
+        inputs.extend(
+            keras.Input(shape=(size,), name=f"state_{index}_{position}") for position, size in enumerate(sizes)
+        )
+    inputs.append(keras.Input(shape=(decoder.output_dim,), name="attentional_vector"))
+    return inputs
 
 
 def seq2seq_attention_weights(model):

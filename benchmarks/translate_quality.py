@@ -86,7 +86,7 @@ def decoding_speed(translator, sources, export_dir):
         for begin in range(0, len(sources), 64):
             translator.translate(sources[begin : begin + 64], beam_size=beam)
         rates[f"in_process_{name}_sentences_per_s"] = round(len(sources) / (time.perf_counter() - start), 2)
-    path = translator.export(export_dir)
+    path = translator.export(export_dir, version=1)
     loaded = tf.saved_model.load(str(path))
     serve = loaded.signatures["serving_default"]
     serve(sentences=tf.constant(batch[:8]))
@@ -110,6 +110,8 @@ def main():
     parser.add_argument("--speed-sentences", type=int, default=512)
     parser.add_argument("--dates", action="store_true")
     parser.add_argument("--out", default=None)
+    parser.add_argument("--reuse", action="store_true",
+                        help="score the runs already in --out (seed<N>/) instead of training them again")
     args = parser.parse_args()
 
     from seqkit.apps import translate
@@ -137,16 +139,18 @@ def main():
     for seed in args.seeds:
         out = root / f"seed{seed}"
         start = time.perf_counter()
-        result = translate.fit(
-            data=args.data, valid=args.valid, source_lang=args.source_lang, target_lang=args.target_lang,
-            out=str(out), training_overrides={"seed": seed, "verbose": 0}, **options,
-        )
-        seconds = time.perf_counter() - start
+        if args.reuse and (out / "metrics.json").is_file():
+            beam, seconds = json.loads((out / "metrics.json").read_text()), None
+        else:
+            beam = translate.fit(
+                data=args.data, valid=args.valid, source_lang=args.source_lang, target_lang=args.target_lang,
+                out=str(out), training_overrides={"seed": seed, "verbose": 0}, **options,
+            ).metrics
+            seconds = round(time.perf_counter() - start, 1)
         translator = translate.load(out)
         greedy = translator.evaluate_pairs(valid, beam_size=1)
-        beam = result.metrics
         row = {
-            "seed": seed, "train_seconds_incl_valid_eval": round(seconds, 1),
+            "seed": seed, "train_seconds_incl_valid_eval": seconds,
             "epochs": len(json.loads((out / "metrics.json").read_text()).get("epoch_valid_perplexity", [])),
             "greedy": {"bleu": greedy["bleu"], "chrf": greedy["chrf"]},
             f"beam{beam['beam_size']}": {"bleu": beam["bleu"], "chrf": beam["chrf"]},

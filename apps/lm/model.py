@@ -123,15 +123,9 @@ class LanguageModel(TrainedRun):
 
     def _generator(self, temperature, top_k, top_p):
         from seqkit.generation import SequenceGenerator, forbidden_special_ids
+        from seqkit.generation.samplers import sampling_settings
 
-        if temperature == 0:
-            sampler, arguments = "greedy", {}
-        elif top_p is not None:
-            sampler, arguments = "top_p", {"p": top_p, "k": top_k, "temperature": temperature}
-        elif top_k is not None:
-            sampler, arguments = "top_k", {"k": top_k, "temperature": temperature}
-        else:
-            sampler, arguments = "random", {"temperature": temperature}
+        sampler, arguments = sampling_settings(temperature, top_k, top_p)
         key = (sampler, tuple(sorted(arguments.items())))
         if key not in self._generators:
             self._generators[key] = SequenceGenerator(

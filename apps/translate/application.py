@@ -180,6 +180,7 @@ class TranslationApplication(Application):
 
     def data_summary(self, context):
         facts = context.extras.get("train_facts", {})
+        context.extras["preset"] = context.settings.preset
         vectorizer = context.vectorizer
         pairs = max(1, context.counts.get("train", 0))
         return {
@@ -241,7 +242,8 @@ class TranslationApplication(Application):
         data, metrics = result.data, result.metrics
         lines = [
             f"Trained on {data['train']} ({data['train_pairs']} pairs; vocabularies of "
-            f"{data['source_vocabulary_size']} source and {data['target_vocabulary_size']} target tokens).",
+            f"{data['source_vocabulary_size']} source and {data['target_vocabulary_size']} target tokens; "
+            f"preset {result.details.get('preset')}).",
         ]
         skipped = data.get("skipped_pairs", {})
         if any(skipped.values()):

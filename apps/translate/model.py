@@ -30,6 +30,7 @@ class Translator(TrainedRun):
 
     def _generator(self, beam_size, length_penalty, n_best, temperature, top_k, top_p):
         from seqkit.generation import Seq2SeqGenerator
+        from seqkit.generation.samplers import sampling_settings
 
         if temperature is None or temperature == 0:
             if beam_size == 1 and n_best == 1:
@@ -37,12 +38,8 @@ class Translator(TrainedRun):
             else:
                 sampler = "beam"
                 arguments = {"num_beams": beam_size, "length_penalty": length_penalty, "num_return_sequences": n_best}
-        elif top_p is not None:
-            sampler, arguments = "top_p", {"p": top_p, "k": top_k, "temperature": temperature}
-        elif top_k is not None:
-            sampler, arguments = "top_k", {"k": top_k, "temperature": temperature}
         else:
-            sampler, arguments = "random", {"temperature": temperature}
+            sampler, arguments = sampling_settings(temperature, top_k, top_p)
         key = (sampler, tuple(sorted(arguments.items())))
         if key not in self._generators:
             vocabulary = self.vectorizer.target.vocabulary

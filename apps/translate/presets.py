@@ -53,8 +53,9 @@ PRESETS = {
             "beam_size": 3,
             "length_penalty": 0.0,
         },
-        "training": {"epochs": 12, "batch_size": 64, "learning_rate": 0.005, "clipnorm": 1.0,
-                     "early_stopping_patience": 3},
+        # Exact match 1.000 on the valid split from the second epoch on (seed 1); four leave a margin.
+        "training": {"epochs": 4, "batch_size": 64, "learning_rate": 0.005, "clipnorm": 1.0,
+                     "early_stopping_patience": 2},
     },
     "tiny": {
         "model": {

@@ -93,7 +93,7 @@ _IMDB_SHA256 = (
 # The Yelp archive's SHA-256 is not published; it is recorded on first use.
 _YELP_FULL_URL = "https://s3.amazonaws.com/fast-ai-nlp/yelp_review_full_csv.tgz"
 
-_MULTI30K_URL = "https://raw.githubusercontent.com/multi30k/dataset/a3d2e0d/data/task1/raw/{split}.{lang}.gz"
+_MULTI30K_URL = "https://raw.githubusercontent.com/multi30k/dataset/master/data/task1/raw/{split}.{lang}.gz"
 _TATOEBA_DEU_URL = "https://www.manythings.org/anki/deu-eng.zip"
 
 

@@ -91,6 +91,16 @@ class TextTokenizer:
     def __len__(self):
         return len(self.vocabulary)
 
+    @classmethod
+    def build(cls, texts, *, max_size=10_000, min_count=1, lowercase=False):
+        """Learn the vocabulary from `texts` (any iterable, read once): the `max_size` most frequent tokens
+        (specials included) seen at least `min_count` times."""
+        probe = cls(Vocabulary([PAD, UNK, BOS, EOS]), lowercase=lowercase)
+        vocabulary = Vocabulary.build(
+            (probe.tokens(text) for text in texts), max_size=max_size, min_count=min_count, bos_eos=True
+        )
+        return cls(vocabulary, lowercase=lowercase)
+
     # === Python ===
 
     def _prepare(self, text):
@@ -157,14 +167,6 @@ class CharTokenizer(TextTokenizer):
 
     kind = "char"
 
-    @classmethod
-    def build(cls, texts, *, max_size=1000, min_count=1, lowercase=False):
-        probe = cls(Vocabulary([PAD, UNK, BOS, EOS]), lowercase=lowercase)
-        vocabulary = Vocabulary.build(
-            (probe.tokens(text) for text in texts), max_size=max_size, min_count=min_count, bos_eos=True
-        )
-        return cls(vocabulary, lowercase=lowercase)
-
     def tokens(self, text):
         return list(self._prepare(text))
 
@@ -189,14 +191,6 @@ class WordTokenizer(TextTokenizer):
     """Words and punctuation apart, `##` marking a token with no space before it (see the module docstring)."""
 
     kind = "word"
-
-    @classmethod
-    def build(cls, texts, *, max_size=10_000, min_count=1, lowercase=False):
-        probe = cls(Vocabulary([PAD, UNK, BOS, EOS]), lowercase=lowercase)
-        vocabulary = Vocabulary.build(
-            (probe.tokens(text) for text in texts), max_size=max_size, min_count=min_count, bos_eos=True
-        )
-        return cls(vocabulary, lowercase=lowercase)
 
     def tokens(self, text):
         from seqkit.data.word_splitting import split_chunks

@@ -38,6 +38,27 @@ def get_sampler(identifier="greedy", **kwargs):
     return keras_hub.samplers.get({"class_name": identifier, "config": kwargs})
 
 
+def sampling_settings(temperature, top_k=None, top_p=None):
+    """`(sampler name, arguments)` for sampling at `temperature` (0: greedy) among the `top_k` most likely ids
+    or the nucleus of mass `top_p` (with `top_k` as well, if given), as the apps' `--temperature`, `--top-k`
+    and `--top-p` options mean them.
+
+    Example:
+
+    >>> sampling_settings(0.8, top_k=5)
+    ('top_k', {'k': 5, 'temperature': 0.8})
+    >>> sampling_settings(0)
+    ('greedy', {})
+    """
+    if temperature == 0:
+        return "greedy", {}
+    if top_p is not None:
+        return "top_p", {"p": top_p, "k": top_k, "temperature": temperature}
+    if top_k is not None:
+        return "top_k", {"k": top_k, "temperature": temperature}
+    return "random", {"temperature": temperature}
+
+
 def reseed(sampler, seed):
     """Restarts every random stream of `sampler` from `seed`.
 

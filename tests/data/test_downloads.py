@@ -1,3 +1,4 @@
+import gzip
 import hashlib
 import http.server
 import io
@@ -269,6 +270,22 @@ def test_registered_dataset_is_fetched_and_split(serve, cache, monkeypatch):
     assert sorted(server.requests) == ["/extra.tsv", "/tiny.zip"]
 
 
+def test_dataset_of_single_gzip_files_is_unpacked_per_member(serve, cache, monkeypatch):
+    english, german = gzip.compress(b"A dog .\nTwo men .\n"), gzip.compress(b"Ein Hund .\nZwei M\xc3\xa4nner .\n")
+    server = serve({"/train.en.gz": english, "/train.de.gz": german})
+    spec = DatasetSpec(
+        files={
+            "train.en": (server.url + "/train.en.gz", sha256(english), "train.en"),
+            "train.de": (server.url + "/train.de.gz", None, "train.de"),
+        }
+    )
+    monkeypatch.setitem(DATASETS, "pairs", spec)
+    paths = dataset_files("pairs", cache_dir=cache)
+    assert paths["train.en"].read_bytes() == b"A dog .\nTwo men .\n"
+    assert paths["train.de"].read_text(encoding="utf-8") == "Ein Hund .\nZwei M\u00e4nner .\n"
+    assert paths["train.en"].parent == paths["train.de"].parent == cache / "datasets" / "pairs"
+
+
 def test_dataset_missing_member_leaves_no_folder(serve, cache, monkeypatch):
     data = zip_bytes({"train.txt": b"x\n"})
     server = serve({"/t.zip": data})
@@ -301,8 +318,16 @@ def test_argument_errors(cache):
 
 
 def test_registry_entries_are_well_formed():
-    assert set(DATASETS) == {"conll2003", "imdb", "yelp-full"}
+    assert set(DATASETS) == {
+        "conll2003", "imdb", "yelp-full", "multi30k-en-de", "multi30k-en-fr", "tatoeba-en-de"
+    }
     assert set(DATASETS["conll2003"].files) == {"train", "validation", "test"}
+    assert set(DATASETS["multi30k-en-fr"].files) == {
+        "train.en", "train.fr", "validation.en", "validation.fr"
+    }
+    # One gzip file per language and split, unpacked under the name the split reader expects.
+    url, _, member = DATASETS["multi30k-en-de"].files["validation.de"]
+    assert url.endswith("/val.de.gz") and member == "validation.de"
     for spec in DATASETS.values():
         for url, digest, member in spec.files.values():
             assert url.startswith("https://")

@@ -160,6 +160,11 @@ class Application:
         """
         raise NotImplementedError(f"{type(self).__name__} must implement `read`")
 
+    def split_read_options(self, settings, split):
+        """Read options of one split (`"train"` or `"valid"`) passed to `read`, e.g. the annotation file that
+        goes with each split's sequences; none by default."""
+        return {}
+
     def embedded_data(self, settings):
         """The `EmbeddedData` used without `--data`."""
         if self.embedded is None:

@@ -127,16 +127,18 @@ def resolve_sources(app, settings, *, data=None, valid=None, dataset=None, seed=
         data, valid = embedded.train, valid if valid is not None else embedded.valid
         train_name = embedded.name
 
-    def reader(source, options):
+    def reader(source, options, split):
+        options = {**options, **app.split_read_options(settings, split)}
         return lambda: iter(app.read(source, settings, **options))
 
     train_name = train_name or str(data)
     description["train"] = train_name
     if valid is not None:
         description["valid"] = str(valid)
-        train = Split("train", data, train_name, reader(data, train_options))
-        return train, Split("valid", valid, str(valid), reader(valid, valid_options)), description
-    read = reader(data, train_options)
+        train = Split("train", data, train_name, reader(data, train_options, "train"))
+        return train, Split("valid", valid, str(valid), reader(valid, valid_options, "valid")), description
+    # A held-out tenth is read with the training data's options.
+    read = reader(data, train_options, "train")
     mask = _held_out_mask(app, settings, read, seed, data)
     description["valid"] = f"{HOLD_OUT_FRACTION:.0%} of {train_name}"
     train = Split("train", data, train_name, read, keep=(mask, False))

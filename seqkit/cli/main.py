@@ -8,6 +8,7 @@ import seqkit
 
 # Application name -> module holding its Click group named `group`.
 APPLICATIONS = {
+    "dna": "seqkit.apps.dna.cli",
     "lm": "seqkit.apps.lm.cli",
     "music": "seqkit.apps.music.cli",
     "ner": "seqkit.apps.ner.cli",

@@ -47,14 +47,39 @@ def atomic_write_bytes(path, data):
     >>> atomic_write_bytes(p, b"\\x00\\x01").read_bytes()
     b'\\x00\\x01'
     """
+    with atomic_open(path, "wb") as handle:
+        handle.write(data)
+    return Path(path)
+
+
+@contextlib.contextmanager
+def atomic_open(path, mode="w", encoding="utf-8"):
+    """Open a temporary sibling of `path` for streamed writing; it replaces `path` when the block ends
+    without an exception, and is removed otherwise. Parent folders are created.
+
+    Args:
+        path: destination file (`str` or `os.PathLike`).
+        mode: `"w"` (text, newlines written as given) or `"wb"`.
+        encoding: text encoding of mode `"w"`.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "regions.bed"
+    >>> with atomic_open(p) as handle:
+    ...     _ = handle.write("chr1 0 10 cds\\n")
+    >>> p.read_text()
+    'chr1 0 10 cds\\n'
+    """
+    if mode not in ("w", "wb"):
+        raise ValueError(f"`mode` must be 'w' or 'wb'. Received: mode={mode!r}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=_temporary_sibling_prefix(path), dir=path.parent
-    )
+    fd, tmp_name = tempfile.mkstemp(prefix=_temporary_sibling_prefix(path), dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        text = {"encoding": encoding, "newline": ""} if mode == "w" else {}
+        with os.fdopen(fd, mode, **text) as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp creates files readable only by their owner; give the
@@ -65,7 +90,6 @@ def atomic_write_bytes(path, data):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
-    return path
 
 
 def atomic_write_text(path, text, encoding="utf-8"):

@@ -6,6 +6,7 @@ so `.keras` files that use them load without `custom_objects`.
 """
 
 from seqkit.layers.attention import BahdanauAttention, LuongAttention
+from seqkit.layers.base_one_hot import BaseOneHot
 from seqkit.layers.crf import CRF
 from seqkit.layers.input_feeding import InputFeedingDecoder
 from seqkit.layers.masked_pooling import MaskedPooling
@@ -15,6 +16,7 @@ from seqkit.layers.rnn import RNN
 
 __all__ = [
     "BahdanauAttention",
+    "BaseOneHot",
     "CRF",
     "InputFeedingDecoder",
     "LuongAttention",

@@ -11,28 +11,71 @@ Example:
 
 def format_classification_report(scores):
     """Summary line, per-class precision/recall/F1/support table and the confusion matrix as text."""
-    labels = scores["labels"]
-    width = max(8, *(len(label) for label in labels))
     lines = [
         f"{scores['count']} examples: accuracy {scores['accuracy']:.4f}, macro-F1 {scores['macro_f1']:.4f}, "
         f"MAE {scores['mae']:.4f}, off-by-one {scores['off_by_one']:.4f}",
         "",
-        f"{'label':<{width}}  precision  recall      f1  support",
+        *per_class_lines(scores["labels"], scores["per_class"]),
+        "",
+        *confusion_lines(scores["labels"], scores["confusion"]),
     ]
-    for label in labels:
-        row = scores["per_class"][label]
-        lines.append(
-            f"{label:<{width}}  {row['precision']:9.4f}  {row['recall']:6.4f}  {row['f1']:6.4f}  {row['support']:7d}"
-        )
-    cell = max(5, *(len(str(n)) for row in scores["confusion"] for n in row), *(len(label) for label in labels))
-    lines += ["", "confusion (rows: true, columns: predicted)"]
-    lines.append(" " * width + "  " + " ".join(f"{label:>{cell}}" for label in labels))
-    for label, row in zip(labels, scores["confusion"]):
-        lines.append(f"{label:<{width}}  " + " ".join(f"{n:>{cell}d}" for n in row))
     extra = scores.get("skipped_rows")
     if extra:
         lines += ["", f"{extra} bad row(s) skipped"]
     return "\n".join(lines)
+
+
+def per_class_lines(labels, per_class, extra_columns=()):
+    """The per-class table of a report: a header, then one row per label.
+
+    Args:
+        labels: the class names, in order.
+        per_class: `{label: {"precision", "recall", "f1", "support", ...}}`.
+        extra_columns: more numeric keys of each row to show after `support` (printed with 4 decimals, or `-`
+            where the value is None).
+
+    Returns:
+        A list of lines.
+
+    Example:
+
+    >>> row = {"precision": 1.0, "recall": 0.5, "f1": 2 / 3, "support": 2, "roc_auc": None}
+    >>> print("\\n".join(per_class_lines(["a"], {"a": row}, extra_columns=["roc_auc"])))
+    label     precision  recall      f1  support  roc_auc
+    a            1.0000  0.5000  0.6667        2        -
+    """
+    width = max(8, *(len(label) for label in labels))
+    widths = [max(7, len(name)) for name in extra_columns]
+    header = f"{'label':<{width}}  precision  recall      f1  support"
+    lines = [header + "".join(f"  {name:>{w}}" for name, w in zip(extra_columns, widths))]
+    for label in labels:
+        row = per_class[label]
+        line = f"{label:<{width}}  {row['precision']:9.4f}  {row['recall']:6.4f}  {row['f1']:6.4f}  {row['support']:7d}"
+        for name, w in zip(extra_columns, widths):
+            value = row[name]
+            line += f"  {'-' if value is None else format(value, '.4f'):>{w}}"
+        lines.append(line)
+    return lines
+
+
+def confusion_lines(labels, confusion):
+    """The confusion matrix of a report as lines: a title, the predicted labels, then one row per gold label.
+
+    Example:
+
+    >>> print("\\n".join(confusion_lines(["neg", "pos"], [[3, 1], [0, 2]])))
+    confusion (rows: true, columns: predicted)
+                neg   pos
+    neg           3     1
+    pos           0     2
+    """
+    width = max(8, *(len(label) for label in labels))
+    cell = max(5, *(len(str(n)) for row in confusion for n in row), *(len(label) for label in labels))
+    lines = ["confusion (rows: true, columns: predicted)"]
+    lines.append(" " * width + "  " + " ".join(f"{label:>{cell}}" for label in labels))
+    for label, row in zip(labels, confusion):
+        lines.append(f"{label:<{width}}  " + " ".join(f"{n:>{cell}d}" for n in row))
+    return lines
 
 
 def plot_confusion_matrix(scores, path, title="Confusion matrix"):

@@ -58,6 +58,29 @@ def ordinal_scores(true_ids, predicted_ids, labels, values=None):
             f"`values` must have one number per label ({num_classes}). Received: values of shape {values.shape}"
         )
     matrix = confusion_matrix(true_ids, predicted_ids, num_classes)
+    class_scores = _class_scores(matrix, labels)
+    return {
+        "count": int(len(true_ids)),
+        "accuracy": class_scores["accuracy"],
+        "macro_f1": class_scores["macro_f1"],
+        "weighted_f1": class_scores["weighted_f1"],
+        "mae": float(np.abs(values[true_ids] - values[predicted_ids]).mean()),
+        "off_by_one": float((np.abs(true_ids - predicted_ids) <= 1).mean()),
+        "labels": labels,
+        "confusion": matrix.tolist(),
+        "per_class": class_scores["per_class"],
+    }
+
+
+def _class_scores(matrix, labels):
+    """Accuracy, macro/weighted F1 and per-class precision/recall/F1/support of a confusion matrix.
+
+    Shared by the classification scorers of `seqkit.metrics`. `matrix` is `(C, C)` counts (row = gold, column =
+    predicted) with a positive total. A class never predicted has precision 0, one never gold has recall 0 (and
+    both give F1 0); `macro_f1` averages over the classes that are gold or predicted at least once and
+    `weighted_f1` weighs each class by its gold support. Returns plain Python numbers.
+    """
+    num_classes = len(labels)
     correct = np.diag(matrix).astype(np.float64)
     support = matrix.sum(axis=1).astype(np.float64)
     predicted = matrix.sum(axis=0).astype(np.float64)
@@ -67,14 +90,9 @@ def ordinal_scores(true_ids, predicted_ids, labels, values=None):
     f1 = np.divide(2 * precision * recall, total, out=np.zeros(num_classes), where=total > 0)
     present = (support > 0) | (predicted > 0)
     return {
-        "count": int(len(true_ids)),
-        "accuracy": float(correct.sum() / len(true_ids)),
+        "accuracy": float(correct.sum() / support.sum()),
         "macro_f1": float(f1[present].mean()),
         "weighted_f1": float((f1 * support).sum() / support.sum()),
-        "mae": float(np.abs(values[true_ids] - values[predicted_ids]).mean()),
-        "off_by_one": float((np.abs(true_ids - predicted_ids) <= 1).mean()),
-        "labels": labels,
-        "confusion": matrix.tolist(),
         "per_class": {
             label: {
                 "precision": float(precision[i]),

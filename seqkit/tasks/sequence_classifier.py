@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from seqkit.tasks import _checks
+from seqkit.tasks._front_end import motif_convolution, token_encoder
 from seqkit.tasks.cumulative_logits import CumulativeLogits, ordinal_loss, ordinal_probabilities
 
 HEADS = ("softmax", "ordinal", "regression")
@@ -54,6 +55,9 @@ def sequence_classifier(
     head="softmax",
     ngram_buckets=None,
     ngram_l2=1e-5,
+    token_encoding="embedding",
+    conv_filters=None,
+    conv_kernel_size=9,
     implementation="auto",
     name="sequence_classifier",
 ):
@@ -100,6 +104,12 @@ def sequence_classifier(
             an `NGramBag` added to the head (0: words only; `None`: none).
             Needs token ids.
         ngram_l2: float. L2 penalty on the `NGramBag` weights.
+        token_encoding: str. `"embedding"` (trained lookup) or `"bases"`
+            (token ids are DNA base codes, one-hot with IUPAC mixtures by
+            the fixed `BaseOneHot` layer; `vocabulary_size` must be 16).
+        conv_filters: int or `None`. Filters of a `Conv1D` (ReLU, "same"
+            padding) over the step inputs before the recurrent stack.
+        conv_kernel_size: int. Its kernel width in steps.
         implementation: str. Passed to `RecurrentStack`.
         name: str. Model name.
 
@@ -149,9 +159,8 @@ def sequence_classifier(
         inputs["features"] = keras.Input(shape=(None, feature_dim), dtype="float32", name="features")
 
     # === Layers ===
-    token_embedding = None
-    if vocabulary_size is not None:
-        token_embedding = keras.layers.Embedding(vocabulary_size, embedding_dim, name="token_embedding")
+    token_embedding = token_encoder(vocabulary_size, embedding_dim, token_encoding)
+    convolution = motif_convolution(conv_filters, conv_kernel_size)
     concatenate = keras.layers.Concatenate(name="step_inputs")
     recurrent = RecurrentStack(
         cell=cell,
@@ -196,6 +205,8 @@ def sequence_classifier(
     if feature_dim is not None:
         parts.append(inputs["features"])
     x = parts[0] if len(parts) == 1 else concatenate(parts)
+    if convolution is not None:
+        x = convolution(x)
     mask = _step_mask(inputs)
     x = recurrent(x, mask=mask)
     if pool is not None:

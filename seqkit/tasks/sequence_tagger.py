@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from seqkit.tasks import _checks
+from seqkit.tasks._front_end import motif_convolution, token_encoder
 from seqkit.tasks.character_encoder import CharacterEncoder
 
 HEADS = ("crf", "softmax")
@@ -57,6 +58,9 @@ def sequence_tagger(
     char_embedding_dim=25,
     char_units=25,
     feature_dim=None,
+    token_encoding="embedding",
+    conv_filters=None,
+    conv_kernel_size=9,
     implementation="auto",
     name="sequence_tagger",
 ):
@@ -97,6 +101,12 @@ def sequence_tagger(
         char_embedding_dim: int. Character embedding size.
         char_units: int. Character recurrent units per direction.
         feature_dim: int or `None`. Size of the float features per step.
+        token_encoding: str. `"embedding"` (trained lookup) or `"bases"`
+            (token ids are DNA base codes, one-hot with IUPAC mixtures by
+            the fixed `BaseOneHot` layer; `vocabulary_size` must be 16).
+        conv_filters: int or `None`. Filters of a `Conv1D` (ReLU, "same"
+            padding) over the step inputs before the recurrent stack.
+        conv_kernel_size: int. Its kernel width in steps.
         implementation: str. Passed to `RecurrentStack` (`"auto"` picks fused
             kernels when the configuration allows).
         name: str. Model name.
@@ -144,9 +154,8 @@ def sequence_tagger(
         inputs["features"] = keras.Input(shape=(None, feature_dim), dtype="float32", name="features")
 
     # === Layers ===
-    token_embedding = None
-    if vocabulary_size is not None:
-        token_embedding = keras.layers.Embedding(vocabulary_size, embedding_dim, name="token_embedding")
+    token_embedding = token_encoder(vocabulary_size, embedding_dim, token_encoding)
+    convolution = motif_convolution(conv_filters, conv_kernel_size)
     char_encoder = None
     if char_vocabulary_size is not None:
         char_encoder = CharacterEncoder(
@@ -186,6 +195,8 @@ def sequence_tagger(
     if feature_dim is not None:
         parts.append(inputs["features"])
     x = parts[0] if len(parts) == 1 else concatenate(parts)
+    if convolution is not None:
+        x = convolution(x)
     x = recurrent(x, mask=_step_mask(inputs))
     x = output_dropout(x)
     outputs = tag_scores(x)

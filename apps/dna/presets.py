@@ -1,0 +1,40 @@
+"""Named settings of the DNA application: plain dicts of builder, data and training arguments.
+
+One preset serves both tasks: the tagger ignores `pooling`, the classifier ignores `head` (its head is a
+softmax). Bases are one-hot (IUPAC codes as mixtures), so there is no embedding size.
+"""
+
+PRESETS = {
+    # Motif convolution + two bidirectional LSTM layers; per-base softmax (CRF with --head crf).
+    "default": {
+        "model": {
+            "conv_filters": 64,
+            "conv_kernel_size": 9,
+            "cell": "lstm",
+            "units": 64,
+            "num_layers": 2,
+            "bidirectional": True,
+            "dropout": 0.2,
+            "head": "softmax",
+            "pooling": "mean",
+        },
+        "data": {"window": 2000, "overlap": 200, "rc_augment": False},
+        "training": {"epochs": 20, "batch_size": 32, "learning_rate": 0.003, "early_stopping_patience": 4},
+    },
+    # A small, fast model for smoke runs and tests.
+    "tiny": {
+        "model": {
+            "conv_filters": 8,
+            "conv_kernel_size": 5,
+            "cell": "gru",
+            "units": 8,
+            "num_layers": 1,
+            "bidirectional": True,
+            "dropout": 0.0,
+            "head": "softmax",
+            "pooling": "mean",
+        },
+        "data": {"window": 500, "overlap": 50, "rc_augment": False},
+        "training": {"epochs": 2, "batch_size": 16, "learning_rate": 0.01, "early_stopping_patience": None},
+    },
+}

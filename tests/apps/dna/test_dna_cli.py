@@ -1,0 +1,114 @@
+import json
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+from click.testing import CliRunner
+
+from seqkit.cli.main import cli
+
+
+def invoke(*args, input=None):
+    return CliRunner().invoke(cli, list(args), input=input)
+
+
+def test_fit_on_fasta_and_bed_learns_per_base_classes(tagging_run):
+    out, output = tagging_run
+    for name in ("model.keras", "config.json", "metrics.json", "labels.json", "history.csv"):
+        assert (out / name).is_file(), name
+    config = json.loads((out / "config.json").read_text())
+    assert config["task"] == "tagging"
+    assert json.loads((out / "labels.json").read_text())["classes"] == ["intergenic", "gc"]
+    metrics = json.loads((out / "metrics.json").read_text())
+    # G/C-only against A/T-only stretches: a motif convolution separates them almost perfectly.
+    assert metrics["accuracy"] >= 0.95
+    assert metrics["per_class"]["gc"]["f1"] >= 0.9
+    assert "tagging into 2 classes (intergenic, gc)" in output
+
+
+def test_evaluate_json_matches_the_run_metrics(tagging_run, composition_tagging):
+    out, _ = tagging_run
+    folder, _ = composition_tagging
+    result = invoke("dna", "evaluate", "--model", str(out), "--data", str(folder / "valid.fa"), "--json")
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.output)
+    assert metrics["accuracy"] == json.loads((out / "metrics.json").read_text())["accuracy"]
+    assert metrics["count"] == 6 * 400 and metrics["sequences"] == 6
+    assert {"segment_exact", "segment_overlap", "macro_f1", "confusion"} <= set(metrics)
+
+
+def test_predict_fasta_streams_windows_into_bed_regions(tagging_run, composition_tagging, tmp_path):
+    out, _ = tagging_run
+    folder, truth = composition_tagging
+    bed = tmp_path / "long.bed"
+    result = invoke("dna", "predict", "--model", str(out), "--fasta", str(folder / "long.fa"), "--out", str(bed))
+    assert result.exit_code == 0, result.output
+    assert "1 records" in result.output
+    lines = [line.split("\t") for line in bed.read_text().splitlines() if not line.startswith("track")]
+    predicted = np.zeros(3000, dtype=bool)
+    for chrom, start, end, name, score, strand in lines:
+        assert chrom == "long1" and name == "gc" and strand == "." and 0 <= int(score) <= 1000
+        predicted[int(start):int(end)] = True
+    sequence, intervals = truth["long1"]
+    expected = np.zeros(3000, dtype=bool)
+    for start, end in intervals:
+        expected[start:end] = True
+    # 3,000 bases through 500-base windows with 100 shared: stitched, nearly every base right.
+    assert (predicted == expected).mean() >= 0.97
+    assert not list(tmp_path.glob(".*tmp*"))
+
+
+def test_predict_strings_gives_labels_and_segments(tagging_run):
+    out, _ = tagging_run
+    sequence = "AT" * 30 + "GC" * 30 + "at" * 30
+    result = invoke("dna", "predict", "--model", str(out), "--json", sequence)
+    assert result.exit_code == 0, result.output
+    prediction = json.loads(result.output)
+    assert prediction["length"] == 180 and len(prediction["labels"]) == 180
+    [segment] = [s for s in prediction["segments"] if s["end"] - s["start"] > 10]
+    assert segment["class"] == "gc" and abs(segment["start"] - 60) <= 3 and abs(segment["end"] - 120) <= 3
+
+
+def test_bad_base_exits_2_with_record_and_position(tmp_path):
+    fasta = tmp_path / "bad.fa"
+    fasta.write_text(">r1\nACGT\n>r2\nACGTACXT\n", encoding="ascii")
+    (tmp_path / "bad.bed").write_text("r1\t0\t2\tgc\n", encoding="ascii")
+    result = invoke("dna", "fit", "--data", str(fasta), "--out", str(tmp_path / "run"), "--preset", "tiny")
+    assert result.exit_code == 2, result.output
+    assert "record r2, position 7" in result.output and "'X'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_fasta_without_annotation_exits_2(tmp_path):
+    fasta = tmp_path / "genes.fa"
+    fasta.write_text(">r1\nACGTACGT\n", encoding="ascii")
+    result = invoke("dna", "fit", "--data", str(fasta), "--out", str(tmp_path / "run"), "--preset", "tiny")
+    assert result.exit_code == 2, result.output
+    assert "needs an annotation" in result.output and "genes.gff3" in result.output
+
+
+def test_export_serves_dna_strings_without_seqkit(tagging_run, tmp_path):
+    out, _ = tagging_run
+    result = invoke("dna", "export", "--model", str(out), "--out", str(tmp_path / "saved_models"))
+    assert result.exit_code == 0, result.output
+    version_dir = tmp_path / "saved_models" / "dna" / "1"
+    sequences = ["AT" * 30 + "GC" * 30, "gcgcgcATAT", "ACGTN"]
+    script = textwrap.dedent(f"""
+        import json, sys
+        for blocked in ("seqkit", "keras_nlp", "keras_hub", "tensorflow_text"):
+            sys.modules[blocked] = None
+        import tensorflow as tf
+        served = tf.saved_model.load({str(version_dir)!r}).signatures["serving_default"]
+        out = served(sequences=tf.constant({sequences!r}))
+        rows = []
+        for i in range({len(sequences)}):
+            n = int(out["lengths"][i])
+            rows.append([t.decode() for t in out["labels"][i][:n].numpy()])
+        print(json.dumps(rows))
+    """)
+    served = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert served.returncode == 0, served.stderr[-2000:]
+    rows = json.loads(served.stdout.strip().splitlines()[-1])
+    predicted = invoke("dna", "predict", "--model", str(out), "--json", *sequences)
+    assert rows == [json.loads(line)["labels"] for line in predicted.output.splitlines()]

@@ -112,3 +112,15 @@ def test_export_serves_dna_strings_without_seqkit(tagging_run, tmp_path):
     rows = json.loads(served.stdout.strip().splitlines()[-1])
     predicted = invoke("dna", "predict", "--model", str(out), "--json", *sequences)
     assert rows == [json.loads(line)["labels"] for line in predicted.output.splitlines()]
+
+
+def test_fit_without_data_tags_gene_structure_of_the_embedded_loci(tmp_path):
+    out = tmp_path / "run"
+    result = invoke("dna", "fit", "--out", str(out), "--preset", "tiny", "--epochs", "1", "--seed", "1", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "embedded genome-like loci" in result.output
+    assert "tagging into 4 classes (intergenic, utr, cds, intron)" in result.output
+    config = json.loads((out / "config.json").read_text())
+    # 120 training loci of 401-1,199 bases, cut into the tiny preset's 500-base windows.
+    assert config["window"] == 500
+    assert 240 < config["data"]["train_sequences"] < 360

@@ -134,6 +134,12 @@ class DnaApplication(Application):
         from seqkit.apps.dna.model import DnaModel
 
         predictor = DnaModel(context.run, model=model, vectorizer=context.vectorizer)
+        separate_file = valid.description == str(valid.source)  # not a tenth held out of the training data
+        if separate_file and context.vectorizer.task == TAGGING:
+            from seqkit.apps.dna.sources import is_annotated_fasta
+
+            if is_annotated_fasta(valid.source, context.settings.options):
+                return predictor.evaluate(valid.source, annotation=context.settings.options.get("valid_annotation"))
         return predictor.evaluate_examples(valid, source=valid.source)
 
     def summary_lines(self, result):

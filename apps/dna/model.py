@@ -221,11 +221,49 @@ class DnaModel(TrainedRun):
 
     def evaluate(self, path, annotation=None, rc_average=False, **options):
         """Scores on labelled data in any form `fit` reads (with the run's read options unless given)."""
-        from seqkit.apps.dna.sources import read_examples
+        from seqkit.apps.dna.sources import is_annotated_fasta, labeler_for, read_examples
 
         read_options = {**self.read_options, **{k: v for k, v in options.items() if v is not None}}
+        if self.task == TAGGING and is_annotated_fasta(path, read_options):
+            labeler = labeler_for(
+                path, annotation, transcript=read_options.get("transcript") or "first",
+                strand=read_options.get("strand") or "both", background=read_options.get("background") or "intergenic",
+            )
+            return self.evaluate_fasta(path, labeler, rc_average=rc_average)
         examples = read_examples(path, read_options, annotation=annotation, window=self.window)
         return self.evaluate_examples(examples, source=path, rc_average=rc_average)
+
+    def evaluate_fasta(self, path, labeler, rc_average=False):
+        """Per-base scores of whole records: predictions stitched from overlapping windows, as `predict --fasta`
+        makes them, against the labels `labeler` gives each record."""
+        from seqkit.metrics.base_tagging import base_tagging_scores
+        from seqkit.errors import UserInputError
+
+        unknown = [name for name in labeler.classes if name not in self.vectorizer.index]
+        if unknown:
+            raise UserInputError(
+                f"the annotation has classes {unknown} that are not among the model's ({', '.join(self.classes)})",
+                path=path,
+            )
+        mapping = np.asarray([self.vectorizer.index[name] for name in labeler.classes], dtype=np.int32)
+        truths, predictions, parts, record = [], [], ([], []), None
+
+        def close():
+            if record is not None:
+                truths.append(np.concatenate(parts[0]))
+                predictions.append(np.concatenate(parts[1]))
+                parts[0].clear(), parts[1].clear()
+
+        for name, start, _, ids in self._stitched_windows(path, rc_average):
+            if name != record:
+                close()
+                record = name
+            parts[0].append(mapping[np.asarray(labeler.labels(name, start, start + len(ids)), dtype=np.int64)])
+            parts[1].append(ids)
+        close()
+        if not truths:
+            raise UserInputError("no FASTA records to evaluate", path=path)
+        return {"task": TAGGING, **base_tagging_scores(truths, predictions, self.classes, background=self.background)}
 
     def evaluate_examples(self, examples, source=None, rc_average=False):
         """Scores on examples (`TaggedSequence`s or `SequenceExample`s; any iterable, read once)."""

@@ -91,6 +91,14 @@ def _has_tag_column(path):
     return bool(names & set(TAG_COLUMNS))
 
 
+def is_annotated_fasta(source, options=None):
+    """Whether `source` is a FASTA file (tagged through an annotation), not a table or a folder."""
+    path = pathlib.Path(source)
+    return path.is_file() and task_of(path, tags_column=(options or {}).get("tags_column")) == TAGGING and (
+        _suffix(path) not in TABLE_SUFFIXES
+    )
+
+
 def labeler_for(fasta, annotation, *, transcript="first", strand="both", background="intergenic"):
     """The `BaseLabeler` of `fasta`'s annotation (GFF3 or BED by suffix)."""
     annotation = pathlib.Path(annotation) if annotation is not None else annotation_beside(fasta)

@@ -13,6 +13,7 @@ APPLICATIONS = {
     "music": "seqkit.apps.music.cli",
     "ner": "seqkit.apps.ner.cli",
     "sentiment": "seqkit.apps.sentiment.cli",
+    "speech": "seqkit.apps.speech.cli",
     "translate": "seqkit.apps.translate.cli",
 }
 

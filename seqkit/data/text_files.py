@@ -25,6 +25,24 @@ _BINARY_BYTE = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _SNIFF_BYTES = 8192
 
 
+def open_user_file(path, expected="a text file"):
+    """Open a user's file for reading bytes, or raise `UserInputError` naming it (missing, a directory,
+    unreadable).
+
+    Args:
+        path: a `pathlib.Path`.
+        expected: what the file should be, for the message about a directory (`"a FASTA file"`).
+    """
+    if path.is_dir():
+        raise UserInputError(f"expected {expected}, found a directory", path=path)
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        raise UserInputError("file not found", path=path) from None
+    except OSError as error:
+        raise UserInputError(f"cannot read the file ({error.strerror})", path=path) from None
+
+
 def read_text_file(path):
     """Return the text of a UTF-8 file, with a leading byte-order mark removed and line breaks as `"\\n"`.
 
@@ -99,14 +117,7 @@ def iter_text_lines(path):
     ['Aldra', '', 'Benn']
     """
     path = pathlib.Path(path)
-    if path.is_dir():
-        raise UserInputError("expected a text file, found a directory", path=path)
-    try:
-        file = path.open("rb")
-    except FileNotFoundError:
-        raise UserInputError("file not found", path=path) from None
-    except OSError as error:
-        raise UserInputError(f"cannot read the file ({error.strerror})", path=path) from None
+    file = open_user_file(path)
     blank = True
     with file:
         # A binary file (an image, an archive) is named as such even when its first bytes are not valid UTF-8.

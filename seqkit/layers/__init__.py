@@ -6,6 +6,7 @@ so `.keras` files that use them load without `custom_objects`.
 """
 
 from seqkit.layers.attention import BahdanauAttention, LuongAttention
+from seqkit.layers.audio_features import LogMelSpectrogram, SpecAugment
 from seqkit.layers.base_one_hot import BaseOneHot
 from seqkit.layers.crf import CRF
 from seqkit.layers.input_feeding import InputFeedingDecoder
@@ -19,9 +20,11 @@ __all__ = [
     "BaseOneHot",
     "CRF",
     "InputFeedingDecoder",
+    "LogMelSpectrogram",
     "LuongAttention",
     "MaskedPooling",
     "NGramBag",
     "RNN",
     "RecurrentStack",
+    "SpecAugment",
 ]

@@ -26,6 +26,11 @@ def ctc_recognizer(
     feature_dim,
     vocabulary_size,
     *,
+    waveform_features=None,
+    spec_augment=None,
+    conv_filters=None,
+    conv_kernel_size=11,
+    conv_stride=2,
     cell="lstm",
     units=128,
     num_layers=2,
@@ -38,14 +43,30 @@ def ctc_recognizer(
     """Builds a recurrent acoustic model scoring every label at every frame.
 
     Input `"features"` float `(batch, frames, feature_dim)`; all-zero frames
-    are padding. Output: `(batch, frames, vocabulary_size)` logits where id 0
-    is the CTC blank (labels use ids `1 .. vocabulary_size - 1`). Padded
-    frames output a certain blank, so CTC over all frames equals CTC over
-    the real ones: `ctc_loss` and `ctc_decode` need no length inputs.
+    are padding. With `waveform_features`, the inputs are instead raw audio:
+    `"waveforms"` float `(batch, samples)` and `"lengths"` int32 `(batch,)`
+    (valid samples per row), turned into features inside the model by a
+    `LogMelSpectrogram` (so an exported model takes waveforms), optionally
+    masked in training by `SpecAugment`. An optional `Conv1D` front-end with
+    time striding (`conv_filters`, `conv_stride`) shortens the frame
+    sequence before the recurrent stack.
+
+    Output: `(batch, output frames, vocabulary_size)` logits where id 0 is
+    the CTC blank (labels use ids `1 .. vocabulary_size - 1`). Padded frames
+    output a certain blank, so CTC over all frames equals CTC over the real
+    ones: `ctc_loss` and `ctc_decode` need no length inputs.
 
     Args:
-        feature_dim: int. Features per frame (e.g. 13 MFCCs, 80 mel bins).
+        feature_dim: int or `None`. Features per frame (e.g. 13 MFCCs, 80 mel
+            bins); `None` with `waveform_features`.
         vocabulary_size: int. Output ids, the blank (0) included.
+        waveform_features: dict or `None`. `LogMelSpectrogram` arguments
+            (`sample_rate`, `num_mel_bins`, `deltas`, ...): take waveforms.
+        spec_augment: dict or `None`. `SpecAugment` arguments (training only).
+        conv_filters: int or `None`. Filters of a strided `Conv1D` (ReLU,
+            "same" padding) before the recurrent stack.
+        conv_kernel_size: int. Its width in frames.
+        conv_stride: int. Its stride: output frames = ceil(frames / stride).
         cell: str. Recurrent cell name.
         units: int. Recurrent units per direction.
         num_layers: int. Stacked recurrent layers.
@@ -67,8 +88,11 @@ def ctc_recognizer(
     """
     from seqkit.layers import RecurrentStack
 
-    _checks.positive_int("feature_dim", feature_dim)
+    _checks.positive_int("feature_dim", feature_dim, allow_none=waveform_features is not None)
     _checks.positive_int("vocabulary_size", vocabulary_size)
+    _checks.positive_int("conv_filters", conv_filters, allow_none=True)
+    _checks.positive_int("conv_kernel_size", conv_kernel_size)
+    _checks.positive_int("conv_stride", conv_stride)
     if vocabulary_size < 2:
         raise ValueError(
             "`vocabulary_size` must be at least 2 (the blank and one label). "
@@ -80,9 +104,29 @@ def ctc_recognizer(
     _checks.rate("recurrent_dropout", recurrent_dropout)
 
     # === Inputs ===
-    features = keras.Input(shape=(None, feature_dim), dtype="float32", name="features")
+    if waveform_features is not None:
+        inputs = {
+            "waveforms": keras.Input(shape=(None,), dtype="float32", name="waveforms"),
+            "lengths": keras.Input(shape=(), dtype="int32", name="lengths"),
+        }
+    else:
+        inputs = {"features": keras.Input(shape=(None, feature_dim), dtype="float32", name="features")}
 
     # === Layers ===
+    spectrogram = augment = convolution = None
+    if waveform_features is not None:
+        from seqkit.layers import LogMelSpectrogram
+
+        spectrogram = LogMelSpectrogram(**waveform_features, name="log_mel")
+    if spec_augment is not None:
+        from seqkit.layers import SpecAugment
+
+        augment = SpecAugment(**spec_augment, name="spec_augment")
+    if conv_filters is not None:
+        convolution = keras.layers.Conv1D(
+            conv_filters, conv_kernel_size, strides=conv_stride, padding="same", activation="relu",
+            name="frame_convolution",
+        )
     recurrent = RecurrentStack(
         cell=cell,
         units=units,
@@ -98,13 +142,24 @@ def ctc_recognizer(
     logits = keras.layers.Dense(vocabulary_size, name="frame_logits")
 
     # === Functional Model ===
+    if spectrogram is not None:
+        features = spectrogram(inputs["waveforms"], inputs["lengths"])
+    else:
+        features = inputs["features"]
     frame_mask = ops.any(ops.not_equal(features, 0.0), axis=-1)
-    x = recurrent(features, mask=frame_mask)
+    if augment is not None:
+        features = augment(features)
+    x = features
+    if convolution is not None:
+        x = convolution(x)
+        # Output frame i reads input frames around i * stride: it is real when that input frame is.
+        frame_mask = frame_mask[:, ::conv_stride]
+    x = recurrent(x, mask=frame_mask)
     x = logits(output_dropout(x))
     blank = ops.one_hot(BLANK_ID, vocabulary_size)
     padded = (1.0 - blank) * _PAD_LOGIT
     outputs = ops.where(frame_mask[:, :, None], x, padded)
-    return keras.Model(inputs={"features": features}, outputs=outputs, name=name)
+    return keras.Model(inputs=inputs, outputs=outputs, name=name)
 
 
 def _label_lengths(labels):

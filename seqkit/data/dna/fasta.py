@@ -294,14 +294,9 @@ def _raw_pieces(path, piece_bytes=-1):
     (`first` and `last` say whether it starts or ends its line). A header line (`>` first) is always one
     piece. A leading UTF-8 byte-order mark is removed.
     """
-    if path.is_dir():
-        raise UserInputError("expected a FASTA file, found a directory", path=path)
-    try:
-        file = path.open("rb")
-    except FileNotFoundError:
-        raise UserInputError("file not found", path=path) from None
-    except OSError as error:
-        raise UserInputError(f"cannot read the file ({error.strerror})", path=path) from None
+    from seqkit.data.text_files import open_user_file
+
+    file = open_user_file(path, "a FASTA file")
     number = 0
     with file:
         compressed = file.read(2) == _GZIP_MAGIC

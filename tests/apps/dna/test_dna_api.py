@@ -77,3 +77,33 @@ def test_single_class_table_is_refused(tmp_path):
     result = CliRunner().invoke(cli, ["dna", "fit", "--data", str(table), "--out", str(tmp_path / "r"), "--preset", "tiny"])
     assert result.exit_code == 2, result.output
     assert "only one class" in result.output
+
+
+def test_genes_on_both_strands_give_stranded_classes_and_mirrored_rc_average(tmp_path):
+    rng = np.random.default_rng(3)
+    sequence = "".join(rng.choice(list("ACGT"), 600))
+    (tmp_path / "loci.fa").write_text(f">chr1\n{sequence}\n", encoding="ascii")
+    gff = [
+        "##gff-version 3",
+        "chr1\tt\tgene\t51\t250\t.\t+\t.\tID=g1",
+        "chr1\tt\tCDS\t51\t250\t.\t+\t0\tID=c1;Parent=g1",
+        "chr1\tt\tgene\t351\t550\t.\t-\t.\tID=g2",
+        "chr1\tt\tCDS\t351\t550\t.\t-\t0\tID=c2;Parent=g2",
+        "chr1\tRNASeq_splice\tintron\t100\t200\t12\t+\t.\t",
+    ]
+    (tmp_path / "loci.gff3").write_text("\n".join(gff) + "\n", encoding="ascii")
+    result = dna.fit(
+        data=str(tmp_path / "loci.fa"), valid=str(tmp_path / "loci.fa"), out=str(tmp_path / "run"), preset="tiny",
+        rc_augment=True, training_overrides={"epochs": 1, "seed": 1, "verbose": 0},
+    )
+    classes = result.data["classes"]
+    assert {"intergenic", "cds+", "cds-"} <= set(classes) and "intron+" in classes
+    model = dna.load(tmp_path / "run")
+    from seqkit.data.dna.alphabet import reverse_complement
+
+    forward = model._probabilities([np.frombuffer(b"\x01\x02\x03\x04" * 25, np.uint8)], rc_average=True)[0][0]
+    probe = "ACGT" * 25
+    assert reverse_complement(probe) == probe  # ACGT repeats are their own reverse complement
+    swap = model.vectorizer.strand_swap
+    # Averaged with its reverse complement, position i on + is position L-1-i on - with strands swapped.
+    np.testing.assert_allclose(forward, forward[::-1][:, swap], atol=1e-5)

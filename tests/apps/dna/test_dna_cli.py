@@ -124,3 +124,36 @@ def test_fit_without_data_tags_gene_structure_of_the_embedded_loci(tmp_path):
     # 120 training loci of 401-1,199 bases, cut into the tiny preset's 500-base windows.
     assert config["window"] == 500
     assert 240 < config["data"]["train_sequences"] < 360
+
+
+def test_predict_fasta_writes_gff3_by_suffix(tagging_run, composition_tagging, tmp_path):
+    out, _ = tagging_run
+    folder, _ = composition_tagging
+    gff = tmp_path / "long.gff3"
+    result = invoke("dna", "predict", "--model", str(out), "--fasta", str(folder / "long.fa"), "--out", str(gff), "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["format"] == "gff3" and summary["records"] == 1
+    lines = gff.read_text().splitlines()
+    assert lines[0] == "##gff-version 3" and len(lines) == summary["regions"] + 1
+    seqid, source, kind, start, end, score, strand, phase, attributes = lines[1].split("\t")
+    assert (seqid, source, kind, strand) == ("long1", "seqkit", "gc", ".")
+    assert 1 <= int(start) <= int(end) <= 3000 and attributes.startswith("ID=region1;Name=gc")
+
+
+def test_table_of_tag_strings_trains_a_tagger(tmp_path):
+    rng = np.random.default_rng(5)
+    rows = ["name,sequence,tags"]
+    for i in range(40):
+        bases = "".join(rng.choice(list("ACGT"), 50))
+        rows.append(f"r{i},{bases},{''.join('s' if b in 'GC' else 'w' for b in bases)}")
+    (tmp_path / "tags.csv").write_text("\n".join(rows) + "\n", encoding="ascii")
+    out = tmp_path / "run"
+    result = invoke("dna", "fit", "--data", str(tmp_path / "tags.csv"), "--out", str(out), "--preset", "tiny",
+                    "--epochs", "1", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "labels.json").read_text()) == {"task": "tagging", "classes": ["s", "w"], "file": "labels.json"}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("sequence,tags\nACGT,sww\n", encoding="ascii")
+    result = invoke("dna", "evaluate", "--model", str(out), "--data", str(bad))
+    assert result.exit_code == 2 and "bad.csv:2" in result.output, result.output

@@ -1,0 +1,1 @@
+"""Audio readers, resampling and manifests for `seqkit speech` (TensorFlow-free)."""

@@ -16,6 +16,11 @@ class SpeechApplication(Application):
     label_key = "labels"
     predictor = "seqkit.apps.speech.model.SpeechModel"
     builder = "seqkit.tasks.ctc_recognizer"
+    # Both are one folder of named clips: the file names give the transcripts; a tenth is held out.
+    datasets = {
+        "fsdd": {"options": {"transcript_from_name": "digits"}},
+        "yesno": {"options": {"transcript_from_name": "yesno"}},
+    }
     options = {
         "transcript_from_name": Option(
             None, 'folders of clips: the transcript from each file name, `"digits"` (FSDD), `"yesno"` or `"stem"`.'
@@ -46,6 +51,9 @@ class SpeechApplication(Application):
     def read(self, source, settings, **options):
         from seqkit.data.audio.manifests import iter_utterances
 
+        if settings.options.get("transcript_from_name") is None and options.get("transcript_from_name"):
+            # A standard dataset's naming rule, kept with the run like an explicit --transcript-from-name.
+            settings.options["transcript_from_name"] = options["transcript_from_name"]
         return iter_utterances(
             source, transcript_from_name=settings.options.get("transcript_from_name"),
             skip_bad_rows=bool(settings.options.get("skip_bad_rows")),

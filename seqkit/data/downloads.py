@@ -95,6 +95,8 @@ _YELP_FULL_URL = "https://s3.amazonaws.com/fast-ai-nlp/yelp_review_full_csv.tgz"
 
 _MULTI30K_URL = "https://raw.githubusercontent.com/multi30k/dataset/master/data/task1/raw/{split}.{lang}.gz"
 _TATOEBA_DEU_URL = "https://www.manythings.org/anki/deu-eng.zip"
+_FSDD_URL = "https://github.com/Jakobovski/free-spoken-digit-dataset/archive/refs/heads/master.zip"
+_YESNO_URL = "https://www.openslr.org/resources/1/waves_yesno.tar.gz"
 
 
 def _multi30k(languages):
@@ -139,6 +141,17 @@ DATASETS = {
     ),
     "multi30k-en-de": _multi30k(("en", "de")),
     "multi30k-en-fr": _multi30k(("en", "fr")),
+    "fsdd": DatasetSpec(
+        files={"train": (_FSDD_URL, None, "free-spoken-digit-dataset-master/recordings")},
+        description="Free Spoken Digit Dataset: 3,000 8 kHz WAV recordings of the digits 0-9 by 6 speakers, named "
+        "{digit}_{speaker}_{index}.wav (CC BY-SA 4.0).",
+        homepage="https://github.com/Jakobovski/free-spoken-digit-dataset",
+    ),
+    "yesno": DatasetSpec(
+        files={"train": (_YESNO_URL, None, "waves_yesno")},
+        description="Kaldi yes/no: 60 8 kHz WAV clips of 8 spoken Hebrew words (yes/no), named 0_1_1_..._0.wav.",
+        homepage="https://www.openslr.org/1/",
+    ),
     "tatoeba-en-de": DatasetSpec(
         files={"train": (_TATOEBA_DEU_URL, None, "deu.txt")},
         description="Tatoeba English-German sentence pairs as published by manythings.org (tab-separated: "

@@ -319,7 +319,7 @@ def test_argument_errors(cache):
 
 def test_registry_entries_are_well_formed():
     assert set(DATASETS) == {
-        "conll2003", "imdb", "yelp-full", "multi30k-en-de", "multi30k-en-fr", "tatoeba-en-de"
+        "conll2003", "imdb", "yelp-full", "multi30k-en-de", "multi30k-en-fr", "tatoeba-en-de", "fsdd", "yesno"
     }
     assert set(DATASETS["conll2003"].files) == {"train", "validation", "test"}
     assert set(DATASETS["multi30k-en-fr"].files) == {

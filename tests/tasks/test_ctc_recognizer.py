@@ -65,3 +65,40 @@ def test_preset_and_errors():
         ctc_recognizer(3, 1)
     with pytest.raises(ValueError, match="`feature_dim` must be a positive integer"):
         ctc_recognizer(0, 5)
+
+
+def _waveforms():
+    rng = np.random.default_rng(1)
+    waveforms = (0.1 * rng.normal(size=(2, 4000))).astype("float32")
+    lengths = np.array([4000, 2400], "int32")
+    waveforms[1, 2400:] = 0.0
+    return {"waveforms": waveforms, "lengths": lengths}
+
+
+def test_waveform_input_with_strided_convolution_ignores_padding(tmp_path):
+    model = ctc_recognizer(
+        None, 5, waveform_features={"sample_rate": 16000, "num_mel_bins": 12}, conv_filters=6, conv_kernel_size=3,
+        conv_stride=2, units=4, num_layers=1,
+    )
+    inputs = _waveforms()
+    outputs = np.asarray(model(inputs))
+    # 4,000 samples at 16 kHz: 1 + (4000 - 400) // 160 = 23 frames, halved (rounded up) by the stride.
+    assert outputs.shape == (2, 12, 5)
+    alone = np.asarray(model({"waveforms": inputs["waveforms"][1:, :2400], "lengths": inputs["lengths"][1:]}))
+    # 2,400 samples: 13 frames -> 7 output frames; the rest of the padded row is certain blank.
+    np.testing.assert_allclose(alone[0], outputs[1, :7], atol=1e-4)
+    assert np.all(np.argmax(outputs[1, 7:], axis=-1) == 0)
+    assert_save_load_identical(model, inputs, tmp_path, atol=1e-5)
+
+
+def test_spec_augment_trains_only_and_every_weight_moves():
+    model = ctc_recognizer(
+        None, 5, waveform_features={"sample_rate": 16000, "num_mel_bins": 12},
+        spec_augment={"freq_masks": 1, "freq_mask_width": 3, "time_masks": 1, "time_mask_ratio": 0.1, "seed": 1},
+        conv_filters=4, units=4, num_layers=1,
+    )
+    inputs = _waveforms()
+    np.testing.assert_allclose(np.asarray(model(inputs, training=False)), np.asarray(model(inputs, training=False)))
+    assert_training_step_changes_all_weights(model, ctc_loss, inputs, LABELS)
+    with pytest.raises(ValueError, match="feature_dim"):
+        ctc_recognizer(None, 5)

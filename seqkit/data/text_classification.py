@@ -458,7 +458,8 @@ def iter_labelled_table(
 def iter_table_rows(path, *, header=True, encoding="utf-8"):
     """Stream a CSV or TSV table: first its column names, then `(line, {column: cell})` for every row.
 
-    Cells are strings (missing ones `""`); lines count the line breaks inside quoted cells. Read by pandas
+    Cells are strings (missing ones `""`); lines count blank lines and the line breaks inside quoted cells,
+    and blank lines (rows whose cells are all empty) are left out. Read by pandas
     a chunk of rows at a time; a file pandas cannot parse is a `UserInputError` naming it.
 
     Example:
@@ -642,7 +643,8 @@ def _delimited(path, encoding, separator, header):
         # A row starts one line after the previous one, plus the line breaks inside the previous row's cells.
         breaks = sum(chunk[column].str.count("\n").to_numpy() for column in chunk.columns)
         for row, row_breaks in zip(chunk.to_dict("records"), breaks):
-            yield line, row
+            if any(cell != "" for cell in row.values()):  # a blank line is not a row
+                yield line, row
             line += 1 + int(row_breaks)
 
 
@@ -654,7 +656,11 @@ def _delimited_chunks(path, encoding, separator, header):
 
     with _open_text(path, encoding) as file:
         try:
-            options = dict(dtype=str, keep_default_na=False, header=0 if header else None, quoting=csv.QUOTE_MINIMAL)
+            # Blank lines are kept as rows of empty cells so that line numbers stay right (`_delimited` skips them).
+            options = dict(
+                dtype=str, keep_default_na=False, header=0 if header else None, quoting=csv.QUOTE_MINIMAL,
+                skip_blank_lines=False,
+            )
             with pd.read_csv(file, sep=separator, chunksize=_CHUNK_ROWS, **options) as chunks:
                 for chunk in chunks:
                     chunk.columns = [str(column) for column in chunk.columns]

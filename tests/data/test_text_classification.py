@@ -286,3 +286,11 @@ def test_folders_are_read_a_file_at_a_time(tmp_path):
     assert next(iter_labelled_folders(tmp_path)) == LabelledText("neg text", "neg", str(tmp_path / "neg" / "0.txt"))
     with pytest.raises(UserInputError, match=r"1.txt: cannot decode"):
         list(iter_labelled_folders(tmp_path))
+
+
+def test_table_rows_keep_their_line_numbers_across_blank_lines(tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_text('a,b\n1,2\n\n3,4\n"x\ny",5\n\n\n6,7\n', encoding="utf-8")
+    rows = list(text_classification.iter_table_rows(path))
+    assert rows[0] == ["a", "b"]
+    assert [(line, row["a"]) for line, row in rows[1:]] == [(2, "1"), (4, "3"), (5, "x\ny"), (9, "6")]

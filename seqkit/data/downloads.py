@@ -20,7 +20,7 @@ out) are refused.
 Example:
 
 >>> sorted(DATASETS)
-['conll2003', 'imdb', 'multi30k-en-de', 'multi30k-en-fr', 'tatoeba-en-de', 'yelp-full']
+['conll2003', 'fsdd', 'imdb', 'multi30k-en-de', 'multi30k-en-fr', 'tatoeba-en-de', 'yelp-full', 'yesno']
 >>> DATASETS["conll2003"].files["validation"][2]
 'valid.txt'
 """

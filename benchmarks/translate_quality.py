@@ -14,6 +14,10 @@ Multi30k's `train.en`/`train.de`):
 
 `--dates` also trains the embedded date corpus with its defaults and prints its exact match on its valid split.
 
+Measured (2026-12, 2 CPU cores shared with other jobs, seed 1, Multi30k valid): en→de beam-5 BLEU 33.15 (greedy
+31.84) vs copy 0.49 and word-by-word 13.45; en→fr beam-5 BLEU 31.58 (greedy 28.97, chrF 51.5) vs 0.49 and 14.90
+(chrF 52.4); dates exact match 1.000.
+
 Usage:
     python benchmarks/translate_quality.py --data ../shared/data/translation/multi30k/train \\
         --valid ../shared/data/translation/multi30k/valid --source-lang en --target-lang de --seeds 1 --dates

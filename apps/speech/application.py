@@ -103,7 +103,7 @@ class SpeechApplication(Application):
         write_training_transcripts(context.run, context.vectorizer, context.train)
 
     def data_summary(self, context):
-        return {"characters": "".join(context.vectorizer.characters)}
+        return {"characters": "".join(context.vectorizer.characters), "skipped_clips": dict(context.extras["skipped"])}
 
     # === Model ===
 
@@ -133,7 +133,8 @@ class SpeechApplication(Application):
     def evaluate(self, context, model, valid, history):
         from seqkit.apps.speech.model import SpeechModel
 
-        return SpeechModel(context.run, model=model, vectorizer=context.vectorizer).evaluate_utterances(valid)
+        predictor = SpeechModel(context.run, model=model, vectorizer=context.vectorizer)
+        return predictor.evaluate_utterances(valid, skip_bad_rows=bool(context.settings.options.get("skip_bad_rows")))
 
     def summary_lines(self, result):
         data, metrics = result.data, result.metrics
@@ -141,6 +142,11 @@ class SpeechApplication(Application):
             f"Trained on {data['train']} ({data.get('train_utterances', 0)} utterances); characters "
             f"{data['characters']!r}."
         ]
+        skipped = data.get("skipped_clips", {})
+        if any(skipped.values()):
+            lines.append(
+                f"Skipped bad clips: {skipped.get('train', 0)} in training, {skipped.get('valid', 0)} in validation."
+            )
         if metrics:
             lines.append(
                 f"Validation ({metrics['count']} utterances): WER {metrics['wer']:.4f}, CER {metrics['cer']:.4f}, "

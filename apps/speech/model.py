@@ -135,21 +135,37 @@ class SpeechModel(TrainedRun):
             utterances, beam_size=beam_size, lm_weight=lm_weight, lexicon=lexicon, per_utterance=per_sentence
         )
 
-    def evaluate_utterances(self, utterances, *, beam_size=1, lm_weight=0.0, lexicon=None, per_utterance=False):
-        """Scores on `Utterance`s (any iterable, read once); references normalised as in training."""
+    def evaluate_utterances(self, utterances, *, beam_size=1, lm_weight=0.0, lexicon=None, per_utterance=False,
+                            skip_bad_rows=False):
+        """Scores on `Utterance`s (any iterable, read once); references normalised as in training. With
+        `skip_bad_rows`, clips that cannot be read are left out and counted (`skipped_clips`)."""
+        from seqkit.application.sources import Skipped
+        from seqkit.errors import UserInputError
         from seqkit.metrics.speech import error_rates
         from seqkit.progress import track
 
-        references, waveforms, names = [], [], []
+        references, waveforms, names, skipped = [], [], [], 0
         for utterance in track(utterances, "reading the evaluation clips", unit="clip"):
+            if isinstance(utterance, Skipped):
+                skipped += 1
+                continue
+            try:
+                waveform = self.vectorizer.waveform(utterance.path)
+            except UserInputError:
+                if not skip_bad_rows:
+                    raise
+                skipped += 1
+                continue
             references.append(self.vectorizer.normalizer(utterance.transcript))
-            waveforms.append(self.vectorizer.waveform(utterance.path))
+            waveforms.append(waveform)
             names.append(str(utterance.path))
         hypotheses = self.transcribe_waveforms(waveforms, beam_size=beam_size, lm_weight=lm_weight, lexicon=lexicon)
         scores = error_rates(references, hypotheses, per_utterance=per_utterance)
         if per_utterance:
             for row, name in zip(scores["utterances"], names):
                 row["path"] = name
+        if skipped:
+            scores["skipped_clips"] = skipped
         return scores
 
     @staticmethod

@@ -106,3 +106,19 @@ def test_fit_without_data_uses_the_synthesised_words(tmp_path, monkeypatch):
     assert config["data"]["train_utterances"] == 160 and config["data"]["valid_utterances"] == 40
     words = set((out / "train_transcripts.txt").read_text().split())
     assert words == {"yes", "no", "go", "stop", "up", "on", "off", "hi"}
+
+
+def test_skip_bad_rows_leaves_out_and_counts_unreadable_clips(tmp_path, tone_corpus):
+    import shutil
+
+    for i in range(4):
+        shutil.copy(tone_corpus / "train" / f"clip{i}.wav", tmp_path / f"clip{i}.wav")
+    (tmp_path / "broken.wav").write_bytes(b"RIFF\x00\x00not really audio")
+    rows = ["path,transcript", "clip0.wav,a", "broken.wav,b", "clip1.wav,b", "clip2.wav,a b", "clip3.wav,b a"]
+    (tmp_path / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    manifest = str(tmp_path / "manifest.csv")
+    result = invoke("speech", "fit", "--data", manifest, "--valid", manifest, "--out", str(tmp_path / "run"),
+                    "--preset", "tiny", "--epochs", "1", "--skip-bad-rows", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "Skipped bad clips: 1 in training, 1 in validation." in result.output
+    assert json.loads((tmp_path / "run" / "metrics.json").read_text())["count"] == 4

@@ -14,6 +14,10 @@ Data paths are arguments; manifests are written to `--out` (absolute paths to th
 - For every trained model: real-time factor (processing seconds per second of audio) of `predict` in-process
   and through the exported SavedModel (`tf.saved_model.load`, greedy), batch 16.
 
+Measured (2026-12, 2 CPU cores shared with other jobs, one seed): FSDD WER 0.100 / CER 0.063 (majority baseline
+WER 0.900), 763 s; connected digits WER 0.073 / CER 0.043, exact 0.795, 3,778 s; yes/no WER 0.000 on the 6 held-out
+clips, 289 s; real-time factor 0.004-0.037 in-process, 0.004-0.011 through the SavedModel.
+
 Usage:
     python benchmarks/speech_quality.py --fsdd ../shared/data/speech/fsdd --connected \\
         --yesno ../shared/data/speech/yesno --out /tmp/speech-bench

@@ -210,11 +210,8 @@ class DnaModel(TrainedRun):
         probability) or GFF3 (`output_format="gff3"`, or an `.gff3`/`.gff` suffix); classification writes a TSV
         of `record`, `class` and one probability column per class.
         """
-        import pathlib
-
         from seqkit.apps.dna.writers import write_predictions
 
-        out = pathlib.Path(out)
         return write_predictions(self, path, out, output_format=output_format, rc_average=rc_average)
 
     # === Evaluation ===

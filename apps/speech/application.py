@@ -88,7 +88,7 @@ class SpeechApplication(Application):
                 raise
             yield Skipped(error.path or example.source, error.line, error.problem)
 
-    def length_key(self):
+    def length_key(self, context):
         return "waveforms"
 
     def config_entries(self, context):

@@ -105,6 +105,8 @@ class Application:
         single_input: whether the model takes the one feature as a plain tensor rather than a dict.
         datasets: the standard datasets `--dataset` knows (see `dataset_sources`).
         embedded: the `EmbeddedData` used without `--data` (see `embedded_data`).
+        byte_fields: encoded fields of 0..255 values stored as bytes and fed as `uint8` (video frames).
+        shuffle_buffer: examples in the training shuffle buffer (fewer for large examples such as clips).
     """
 
     name = None
@@ -116,6 +118,8 @@ class Application:
     single_input = False
     datasets = {}
     embedded = None
+    byte_fields = ()
+    shuffle_buffer = 10_000
 
     # === Settings ===
 
@@ -210,7 +214,7 @@ class Application:
         """The encoded examples (dicts of arrays) of one raw example of `split`; may yield `Skipped`."""
         raise NotImplementedError(f"{type(self).__name__} must implement `encode`")
 
-    def length_key(self):
+    def length_key(self, context):
         """The encoded field whose length buckets batches (the first feature by default)."""
         return self.feature_keys[0]
 

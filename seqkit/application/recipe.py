@@ -147,7 +147,7 @@ def _encode(context, split):
     app = context.app
     count = 0
     path = context.run.file(SHARDS_DIR) / f"{split.name}.tfrecord"
-    with ShardWriter(path, length_key=app.length_key()) as writer:
+    with ShardWriter(path, length_key=app.length_key(context), byte_fields=app.byte_fields) as writer:
         with Progress(f"encoding {split.description}", unit=app.example_unit) as progress:
             for example in split:
                 encoded_any = False
@@ -187,6 +187,7 @@ def _dataset(context, shard, training):
         feature_keys=feature_keys,
         label_key=app.label_key,
         shuffle=training,
+        shuffle_buffer=app.shuffle_buffer,
         seed=config.seed if training else None,
         bucket_boundaries="auto",
     )

@@ -15,6 +15,7 @@ APPLICATIONS = {
     "sentiment": "seqkit.apps.sentiment.cli",
     "speech": "seqkit.apps.speech.cli",
     "translate": "seqkit.apps.translate.cli",
+    "video": "seqkit.apps.video.cli",
 }
 
 

@@ -9,6 +9,8 @@ from seqkit.layers.attention import BahdanauAttention, LuongAttention
 from seqkit.layers.audio_features import LogMelSpectrogram, SpecAugment
 from seqkit.layers.base_one_hot import BaseOneHot
 from seqkit.layers.crf import CRF
+from seqkit.layers.frame_encoder import FrameEncoder
+from seqkit.layers.frame_preprocessing import FramePreprocessing
 from seqkit.layers.input_feeding import InputFeedingDecoder
 from seqkit.layers.masked_pooling import MaskedPooling
 from seqkit.layers.ngram_bag import NGramBag
@@ -19,6 +21,8 @@ __all__ = [
     "BahdanauAttention",
     "BaseOneHot",
     "CRF",
+    "FrameEncoder",
+    "FramePreprocessing",
     "InputFeedingDecoder",
     "LogMelSpectrogram",
     "LuongAttention",

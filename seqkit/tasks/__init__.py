@@ -14,6 +14,7 @@ inference models that share the trained weights.
 from seqkit.tasks.character_encoder import CharacterEncoder
 from seqkit.tasks.ctc_recognizer import CTC_RECOGNIZER_PRESETS, ctc_decode, ctc_loss, ctc_recognizer
 from seqkit.tasks.cumulative_logits import CumulativeLogits, ordinal_loss, ordinal_probabilities
+from seqkit.tasks.frame_backbone import BACKBONE_NAMES, frame_backbone
 from seqkit.tasks.language_model import LANGUAGE_MODEL_PRESETS, language_model, language_model_loss, language_model_step
 from seqkit.tasks.seq2seq import (
     SEQ2SEQ_PRESETS,
@@ -32,8 +33,10 @@ from seqkit.tasks.sequence_classifier import (
     sequence_classifier,
 )
 from seqkit.tasks.sequence_tagger import SEQUENCE_TAGGER_PRESETS, decode_tags, sequence_tagger, tagger_loss
+from seqkit.tasks.video_classifier import VIDEO_CLASSIFIER_PRESETS, video_classifier
 
 __all__ = [
+    "BACKBONE_NAMES",
     "CTC_RECOGNIZER_PRESETS",
     "CharacterEncoder",
     "CumulativeLogits",
@@ -42,6 +45,7 @@ __all__ = [
     "SEQ2SEQ_PRESETS",
     "SEQUENCE_CLASSIFIER_PRESETS",
     "SEQUENCE_TAGGER_PRESETS",
+    "VIDEO_CLASSIFIER_PRESETS",
     "class_probabilities",
     "classifier_head",
     "classifier_loss",
@@ -49,6 +53,7 @@ __all__ = [
     "ctc_loss",
     "ctc_recognizer",
     "decode_tags",
+    "frame_backbone",
     "language_model",
     "language_model_loss",
     "language_model_step",
@@ -62,4 +67,5 @@ __all__ = [
     "sequence_classifier",
     "sequence_tagger",
     "tagger_loss",
+    "video_classifier",
 ]

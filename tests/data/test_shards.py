@@ -249,3 +249,26 @@ def test_count_batches_matches_the_batches_of_a_real_dataset():
         produced = sum(1 for _ in dataset)
         counts = dict(collections.Counter(lengths))
         assert count_batches(counts, batch_size, boundaries, drop_remainder) == produced, f"case {case}"
+
+
+def test_byte_fields_round_trip_as_uint8(tmp_path):
+    frames = [np.arange(2 * 3 * 2, dtype=np.uint8).reshape(2, 3, 2), np.full((1, 3, 2), 255, np.uint8)]
+    examples = [{"frames": f, "lengths": np.int32(len(f)), "labels": np.int32(i)} for i, f in enumerate(frames)]
+    shard = write_shard(tmp_path / "clips.tfrecord", examples, length_key="frames", byte_fields=("frames",))
+    assert shard.fields["frames"] == {"dtype": "uint8", "rank": 3}
+    assert shard.fields["lengths"]["dtype"] == "int32"
+    reread = read_shard(shard.path)
+    dataset = shard_dataset(reread, batch_size=2, label_key="labels", bucket_boundaries=None)
+    features, labels = next(iter(dataset))
+    assert features["frames"].dtype == tf.uint8
+    batch = features["frames"].numpy()
+    np.testing.assert_array_equal(batch[0], frames[0])
+    np.testing.assert_array_equal(batch[1, :1], frames[1])
+    assert not batch[1, 1:].any()  # padded with 0
+    assert labels.numpy().tolist() == [0, 1]
+
+
+def test_byte_fields_refuse_values_outside_a_byte(tmp_path):
+    with pytest.raises(ValueError, match="0..255"):
+        write_shard(tmp_path / "bad.tfrecord", [{"frames": np.array([[1, 300]])}], byte_fields=("frames",))
+    assert not list(tmp_path.iterdir())

@@ -1,0 +1,232 @@
+"""A trained video run: recognise the activity of clips (with a timeline for long videos), evaluate, export."""
+
+import pathlib
+
+import numpy as np
+
+from seqkit.application.trained_run import TrainedRun
+from seqkit.progress import Progress
+
+PREDICT_BATCH_SIZE = 16
+TIMELINE_STRIDE_SECONDS = 1.0
+
+
+def top_k_accuracy(true_ids, probabilities, k):
+    """Share of examples whose gold class is among the `k` highest probabilities (ties broken by class order)."""
+    probabilities = np.asarray(probabilities)
+    ranked = np.argsort(-probabilities, axis=1, kind="stable")[:, :k]
+    return float(np.mean([gold in row for gold, row in zip(np.asarray(true_ids), ranked)]))
+
+
+class VideoModel(TrainedRun):
+    """Predicts with a trained `seqkit video` run directory.
+
+    `vectorizer`, when given, is the run's `VideoVectorizer` already in memory (`run` and `model`: see
+    `TrainedRun`).
+    """
+
+    app = "video"
+
+    def __init__(self, run, model=None, vectorizer=None):
+        import tensorflow as tf
+
+        from seqkit.apps.video.encoding import VideoVectorizer
+
+        super().__init__(run, model)
+        self.vectorizer = vectorizer or VideoVectorizer.load(run.path)
+        self.classes = self.vectorizer.classes
+        key = self.vectorizer.feature_key
+
+        @tf.function(reduce_retracing=True)
+        def probabilities(values, lengths):
+            return tf.nn.softmax(self.model({key: values, "lengths": lengths}, training=False), axis=-1)
+
+        self._probabilities = probabilities
+
+    # === Core ===
+
+    def probabilities(self, inputs):
+        """`(N, classes)` probabilities of encoded clips (`{"frames" | "features", "lengths"}` dicts)."""
+        key = self.vectorizer.feature_key
+        rows = []
+        for begin in range(0, len(inputs), PREDICT_BATCH_SIZE):
+            chunk = inputs[begin : begin + PREDICT_BATCH_SIZE]
+            lengths = np.asarray([item["lengths"] for item in chunk], dtype=np.int32)
+            first = chunk[0][key]
+            batch = np.zeros((len(chunk), int(lengths.max()), *first.shape[1:]), dtype=first.dtype)
+            for row, item in enumerate(chunk):
+                batch[row, : len(item[key])] = item[key]
+            rows.append(self._probabilities(batch, lengths).numpy())
+        return np.concatenate(rows) if rows else np.zeros((0, len(self.classes)), np.float32)
+
+    def _ranked(self, probabilities):
+        return {name: round(float(p), 6) for name, p in sorted(zip(self.classes, probabilities), key=lambda x: -x[1])}
+
+    # === Prediction ===
+
+    def predict(self, paths, *, timeline=None, frames_png=None):
+        """Recognise the activity of video files.
+
+        Args:
+            paths: video files.
+            timeline: `True` for a per-second timeline of every file, `False` for none, None (default) for one
+                where a file lasts more than twice the training clips' median duration.
+            frames_png: a folder to write a contact sheet of each file's sampled frames into, or None.
+
+        Returns:
+            One dict per file: `path`, `activity`, `probabilities` (`{activity: p}`, highest first), `frames`
+            (frames read), `seconds`, and with a timeline `timeline` (`[{start, end, activity, probability}]`,
+            windows of the training clips' length every second; `activity` and `probabilities` are then their
+            mean).
+        """
+        from seqkit.data.video.clips import Clip
+        from seqkit.data.video.frames import video_info
+
+        results = []
+        with Progress("recognising", unit="video", total=len(paths)) as progress:
+            for path in paths:
+                path = pathlib.Path(path)
+                info = video_info(path)
+                window = self.vectorizer.clip_seconds
+                long_video = window and info.duration and info.duration > 2 * window
+                if timeline or (timeline is None and long_video):
+                    result = self._timeline(path, info, window or info.duration)
+                else:
+                    clip = Clip(path=path.resolve(), label=None, start=None, end=None, source=path, line=None)
+                    frames = self.vectorizer.frames(clip)
+                    inputs = self._inputs_of(frames.pixels)
+                    p = self.probabilities([inputs])[0]
+                    result = {"path": str(path), "activity": self.classes[int(p.argmax())],
+                              "probabilities": self._ranked(p), "frames": int(len(frames.pixels)),
+                              "seconds": round(float(info.duration or 0.0), 3)}
+                    if frames_png is not None:
+                        result["frames_png"] = str(self._contact_sheet(frames, path, frames_png))
+                results.append(result)
+                progress.update()
+        return results
+
+    def _inputs_of(self, pixels):
+        if self.vectorizer.backbone:
+            features = self.vectorizer.backbone_features(pixels)
+            return {"features": features, "lengths": np.int32(len(features))}
+        return {"frames": pixels, "lengths": np.int32(len(pixels))}
+
+    def _timeline(self, path, info, window):
+        from seqkit.data.video.frames import iter_frame_windows
+
+        spans, inputs = [], []
+        stride = min(TIMELINE_STRIDE_SECONDS, window)
+        for start, end, frames in iter_frame_windows(
+            path, self.vectorizer.sampling, window_seconds=window, stride_seconds=stride
+        ):
+            spans.append((start, end))
+            inputs.append(self._inputs_of(frames.pixels))
+        probabilities = self.probabilities(inputs)
+        mean = probabilities.mean(axis=0)
+        return {
+            "path": str(path),
+            "activity": self.classes[int(mean.argmax())],
+            "probabilities": self._ranked(mean),
+            "frames": int(sum(int(item["lengths"]) for item in inputs)),
+            "seconds": round(float(info.duration or 0.0), 3),
+            "timeline": [
+                {"start": round(float(s), 3), "end": round(float(e), 3), "activity": self.classes[int(p.argmax())],
+                 "probability": round(float(p.max()), 4)}
+                for (s, e), p in zip(spans, probabilities)
+            ],
+        }
+
+    def _contact_sheet(self, frames, path, folder):
+        from seqkit.data.video.contact_sheet import write_contact_sheet
+
+        folder = pathlib.Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        labels = [f"{t:.1f}s" for t in frames.times]
+        return write_contact_sheet(frames.pixels, folder / f"{path.stem}.frames.png", labels=labels)
+
+    def format_prediction(self, result):
+        top = list(result["probabilities"].items())[:3]
+        line = f"{result['path']}\t{result['activity']}  (" + ", ".join(f"{n} {p:.3f}" for n, p in top) + ")"
+        for span in result.get("timeline", []):
+            line += f"\n  {span['start']:7.1f}-{span['end']:<7.1f} {span['activity']}  {span['probability']:.3f}"
+        return line
+
+    # === Evaluation ===
+
+    def evaluate(self, path, skip_bad_rows=False, confusion_png=None):
+        """Scores on a folder of clips (one sub-folder per activity) or a CSV of `path,label[,start,end]`."""
+        from seqkit.data.video.clips import iter_clips
+
+        return self.evaluate_clips(iter_clips(path, skip_bad_rows=skip_bad_rows), skip_bad_rows=skip_bad_rows,
+                                   confusion_png=confusion_png)
+
+    def evaluate_clips(self, clips, *, skip_bad_rows=False, plot=False, confusion_png=None):
+        """Top-1/top-5 accuracy, macro-F1, MCC, per-class scores and the confusion matrix of labelled clips.
+
+        Args:
+            clips: `Clip`s (and `Skipped` items), read once.
+            skip_bad_rows: count clips that cannot be decoded instead of stopping.
+            plot: also write the confusion matrix to the run's `plots/confusion_matrix.png`.
+            confusion_png: write it to this file instead.
+        """
+        from seqkit.application.sources import Skipped
+        from seqkit.errors import UserInputError
+        from seqkit.metrics.classification import classification_scores
+
+        inputs, labels, skipped = [], [], 0
+        with Progress("reading the evaluation clips", unit="clip") as progress:
+            for clip in clips:
+                progress.update()
+                if isinstance(clip, Skipped):
+                    skipped += 1
+                    continue
+                try:
+                    label = self.vectorizer.label_id(clip.label, path=clip.source, line=clip.line)
+                    inputs.append(self.vectorizer.inputs(clip))
+                except UserInputError:
+                    if not skip_bad_rows:
+                        raise
+                    skipped += 1
+                    continue
+                labels.append(label)
+        if not inputs:
+            raise UserInputError("no clips to evaluate")
+        probabilities = self.probabilities(inputs)
+        scores = classification_scores(np.asarray(labels), probabilities, self.classes)
+        scores["top_5_accuracy"] = top_k_accuracy(labels, probabilities, 5) if len(self.classes) > 5 else None
+        scores["skipped_clips"] = skipped
+        path = confusion_png or (self.run.plots_dir / "confusion_matrix.png" if plot else None)
+        if path is not None:
+            from seqkit.metrics.classification_report import plot_confusion_matrix
+
+            scores["confusion_png"] = str(plot_confusion_matrix(scores, path, title="Activities: confusion matrix"))
+        return scores
+
+    def format_evaluation(self, metrics):
+        from seqkit.metrics.classification import format_classification_scores
+
+        text = format_classification_scores(metrics).replace(" examples:", " clips:", 1)
+        if metrics.get("top_5_accuracy") is not None:
+            text = text.replace(", macro-F1", f", top-5 {metrics['top_5_accuracy']:.4f}, macro-F1", 1)
+        if metrics.get("skipped_clips"):
+            text += f"\n\n{metrics['skipped_clips']} bad clip(s) skipped"
+        if metrics.get("confusion_png"):
+            text += f"\nconfusion matrix: {metrics['confusion_png']}"
+        return text
+
+    # === Export ===
+
+    def export(self, export_root, version=None):
+        """Write `<export_root>/video/<version>/` with a `serving_default` taking `uint8` frames and lengths."""
+        from seqkit.export.video_serving import build_video_serving_module
+
+        sampling = self.vectorizer.sampling
+        return self._export(
+            export_root,
+            version,
+            lambda: build_video_serving_module(
+                self.model, self.classes, num_frames=sampling.num_frames, frame_size=sampling.frame_size,
+                crop=sampling.crop, feature_model=self.vectorizer.feature_model,
+            ),
+            metadata={"classes": self.classes, "sampling": sampling.settings(), "backbone": self.vectorizer.backbone},
+        )

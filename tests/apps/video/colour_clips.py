@@ -1,0 +1,24 @@
+"""Tiny videos made in the tests: clips of a coloured square (the colour is the activity), learned in a few epochs."""
+
+import numpy as np
+
+COLOURS = {"red": (230, 40, 40), "green": (40, 200, 60), "blue": (50, 60, 230)}
+
+
+def square_clip(rng, colour, frames=8, size=32):
+    """A square of `colour` drifting across a noisy grey frame, as uint8 RGB `(frames, size, size, 3)`."""
+    pixels = np.clip(rng.normal(110, 12, (frames, size, size, 3)), 0, 255).astype(np.uint8)
+    x, y = rng.integers(2, size // 2, 2)
+    dx, dy = rng.integers(-1, 2, 2)
+    for t in range(frames):
+        left, top = int(np.clip(x + dx * t, 0, size - 10)), int(np.clip(y + dy * t, 0, size - 10))
+        pixels[t, top : top + 10, left : left + 10] = COLOURS[colour]
+    return pixels
+
+
+def write_video(path, pixels, fps=10):
+    from seqkit.apps.video.synthetic_clips import write_clip
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_clip(pixels, path, fps=fps)
+    return path

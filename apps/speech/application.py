@@ -78,15 +78,7 @@ class SpeechApplication(Application):
         context.vectorizer.save(context.run.path)
 
     def encode(self, context, example, split):
-        from seqkit.application.sources import Skipped
-        from seqkit.errors import UserInputError
-
-        try:
-            yield context.vectorizer.encode(example)
-        except UserInputError as error:
-            if not context.settings.options.get("skip_bad_rows"):
-                raise
-            yield Skipped(error.path or example.source, error.line, error.problem)
+        return self.encode_or_skip(context, example, context.vectorizer.encode)
 
     def length_key(self, context):
         return "waveforms"

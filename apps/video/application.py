@@ -95,15 +95,13 @@ class VideoApplication(Application):
     def load_vectorizer(self, run, config):
         from seqkit.apps.video.encoding import VideoVectorizer
 
-        vectorizer = VideoVectorizer.load(run.path)
-        return vectorizer
+        return VideoVectorizer.load(run.path)
 
     def _attach_backbone(self, context, vectorizer):
         """The frozen backbone (built once, saved into the run) and the feature cache."""
         if not vectorizer.backbone:
             return
-        from seqkit.apps.video.encoding import BACKBONE_FILE, FEATURE_CACHE_DIR
-        from seqkit.data.feature_cache import FeatureCache
+        from seqkit.apps.video.encoding import BACKBONE_FILE
         from seqkit.tasks.frame_backbone import frame_backbone
 
         weights = context.settings.options.get("weights")
@@ -112,35 +110,28 @@ class VideoApplication(Application):
         )
         vectorizer.feature_model = model
         model.save(context.run.file(BACKBONE_FILE))
-        folder = context.settings.options.get("feature_cache") or context.run.file(FEATURE_CACHE_DIR)
-        vectorizer.feature_cache = FeatureCache(folder, vectorizer.cache_settings(weights))
+        vectorizer.feature_cache = self._feature_cache(context, vectorizer)
+
+    def _feature_cache(self, context, vectorizer):
+        """The `FeatureCache` of backbone features: `--feature-cache`, or the run's own folder."""
+        from seqkit.apps.video.encoding import FEATURE_CACHE_DIR
+        from seqkit.data.feature_cache import FeatureCache
+
+        options = context.settings.options
+        folder = options.get("feature_cache") or context.run.file(FEATURE_CACHE_DIR)
+        return FeatureCache(folder, vectorizer.cache_settings(options.get("weights")))
 
     def save_vectorizer(self, context):
         context.vectorizer.save(context.run.path)
 
     def encode(self, context, example, split):
-        from seqkit.application.sources import Skipped
-        from seqkit.errors import UserInputError
-
         vectorizer = context.vectorizer
-        if vectorizer.backbone and vectorizer.feature_cache is None:  # a resumed run: cache settings from now
-            from seqkit.apps.video.encoding import FEATURE_CACHE_DIR
-            from seqkit.data.feature_cache import FeatureCache
-
-            folder = context.settings.options.get("feature_cache") or context.run.file(FEATURE_CACHE_DIR)
-            vectorizer.feature_cache = FeatureCache(folder, vectorizer.cache_settings(context.settings.options.get("weights")))
-        try:
-            yield vectorizer.encode(example)
-        except UserInputError as error:
-            if not context.settings.options.get("skip_bad_rows"):
-                raise
-            yield Skipped(error.path or example.path, error.line, error.problem)
+        if vectorizer.backbone and vectorizer.feature_cache is None:  # a resumed run: the cache of this fit
+            vectorizer.feature_cache = self._feature_cache(context, vectorizer)
+        return self.encode_or_skip(context, example, vectorizer.encode)
 
     def length_key(self, context):
         return context.vectorizer.feature_key
-
-    def class_weights(self, context):
-        return None
 
     # === Run directory ===
 

@@ -214,6 +214,18 @@ class Application:
         """The encoded examples (dicts of arrays) of one raw example of `split`; may yield `Skipped`."""
         raise NotImplementedError(f"{type(self).__name__} must implement `encode`")
 
+    def encode_or_skip(self, context, example, encode):
+        """Yield `encode(example)`; with the `skip_bad_rows` option, a `Skipped` item in place of an example
+        whose encoding raised `UserInputError` (an undecodable clip, an unknown label)."""
+        from seqkit.application.sources import Skipped
+
+        try:
+            yield encode(example)
+        except UserInputError as error:
+            if not context.settings.options.get("skip_bad_rows"):
+                raise
+            yield Skipped(error.path or getattr(example, "source", None), error.line, error.problem)
+
     def length_key(self, context):
         """The encoded field whose length buckets batches (the first feature by default)."""
         return self.feature_keys[0]

@@ -104,10 +104,17 @@ class VideoApplication(Application):
         from seqkit.apps.video.encoding import BACKBONE_FILE
         from seqkit.tasks.frame_backbone import frame_backbone
 
+        from seqkit.errors import UserInputError
+
         weights = context.settings.options.get("weights")
-        model, _ = frame_backbone(
-            vectorizer.backbone, frame_size=vectorizer.sampling.frame_size, weights=backbone_weights(weights)
-        )
+        try:
+            model, _ = frame_backbone(
+                vectorizer.backbone, frame_size=vectorizer.sampling.frame_size, weights=backbone_weights(weights)
+            )
+        except ValueError as error:
+            if weights in (None, "random"):
+                raise
+            raise UserInputError(str(error), path=weights) from None
         vectorizer.feature_model = model
         model.save(context.run.file(BACKBONE_FILE))
         vectorizer.feature_cache = self._feature_cache(context, vectorizer)
@@ -119,7 +126,7 @@ class VideoApplication(Application):
 
         options = context.settings.options
         folder = options.get("feature_cache") or context.run.file(FEATURE_CACHE_DIR)
-        return FeatureCache(folder, vectorizer.cache_settings(options.get("weights")))
+        return FeatureCache(folder, vectorizer.cache_settings())
 
     def save_vectorizer(self, context):
         context.vectorizer.save(context.run.path)

@@ -130,9 +130,14 @@ class VideoVectorizer:
             "file": SETTINGS_FILE,
         }
 
-    def cache_settings(self, weights=None):
-        """What decides a cached feature array: sampling, backbone and its weights."""
-        return {"sampling": self.sampling.settings(), "backbone": self.backbone, "weights": str(weights or "imagenet")}
+    def cache_settings(self):
+        """What decides a cached feature array: sampling, backbone and the digest of its weights as loaded."""
+        from seqkit.data.feature_cache import weights_digest
+
+        if self.feature_model is None:
+            raise RuntimeError("the backbone model is not attached to the vectorizer")
+        return {"sampling": self.sampling.settings(), "backbone": self.backbone,
+                "weights_sha256": weights_digest(self.feature_model)}
 
     def save(self, directory):
         from seqkit.data.atomic import atomic_write_json

@@ -1,7 +1,7 @@
 """`FeatureCache`: arrays computed from input files (e.g. frozen-backbone features of video frames), kept on disk.
 
 An entry is keyed by the **content** of the input file (its SHA-256) and by the settings that produced it
-(sampling, frame size, backbone name and weights), so a renamed or copied file hits the cache, an edited file
+(sampling, frame size, backbone name and a digest of its weights: `weights_digest`), so a renamed or copied file hits the cache, an edited file
 or a changed setting misses it, and two runs with different settings can share one folder. Entries are plain
 `.npy` files (loaded with `allow_pickle=False`), written under a temporary name and renamed: a killed process
 never leaves a half-written entry under its final name, and a file that cannot be read back is recomputed.
@@ -37,6 +37,20 @@ def file_digest(path):
     with open(path, "rb") as stream:
         for chunk in iter(lambda: stream.read(_CHUNK), b""):
             digest.update(chunk)
+    return digest.hexdigest()
+
+
+def weights_digest(model):
+    """The SHA-256 hex digest of a Keras model's weights (shapes, dtypes and values, in order).
+
+    What a cache of a model's outputs must be keyed by: a weights file can be edited under the same name, and
+    two models built with random weights differ.
+    """
+    digest = hashlib.sha256()
+    for weight in model.weights:
+        array = np.ascontiguousarray(np.asarray(weight))
+        digest.update(f"{array.dtype.str}{array.shape};".encode("ascii"))
+        digest.update(array.tobytes())
     return digest.hexdigest()
 
 

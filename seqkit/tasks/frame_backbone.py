@@ -78,13 +78,19 @@ def frame_backbone(name, *, frame_size=112, weights="imagenet"):
 
     constructor_name, preprocessing = _BACKBONES[name]
     kwargs = {"include_preprocessing": True} if name.startswith("mobilenet_v3") else {}
-    backbone = getattr(keras.applications, constructor_name)(
-        include_top=False,
-        pooling="avg",
-        input_shape=(frame_size, frame_size, 3),
-        weights=weights,
-        **kwargs,
-    )
+    constructor = getattr(keras.applications, constructor_name)
+    try:
+        backbone = constructor(
+            include_top=False, pooling="avg", input_shape=(frame_size, frame_size, 3), weights=weights, **kwargs
+        )
+    except (ValueError, OSError) as error:
+        if weights in ("imagenet", None):
+            raise
+        reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+        raise ValueError(
+            f"`weights` must be a weights file of keras.applications.{constructor_name}(include_top=False). "
+            f"Received: weights={weights!r}, which does not load ({reason})"
+        ) from None
     backbone.trainable = False
 
     # === Inputs ===

@@ -90,7 +90,9 @@ def video_classifier(
             per frame instead of frames.
         cell: str. Recurrent cell name.
         units: int. Recurrent units per direction.
-        num_layers: int. Stacked recurrent layers.
+        num_layers: int. Stacked recurrent layers. `0` keeps no recurrence:
+            the frame vectors are pooled as they are, an order-free "bag of
+            frames" baseline (`pooling="last"`: the last real frame alone).
         bidirectional: bool. Read the clip in both directions (not for
             online, causal per-frame labelling).
         dropout: float. Dropout on the frame vectors, between recurrent
@@ -136,7 +138,8 @@ def video_classifier(
                 f"Received: conv_filters={conv_filters!r}"
             )
     _checks.positive_int("units", units)
-    _checks.positive_int("num_layers", num_layers)
+    if isinstance(num_layers, bool) or not isinstance(num_layers, numbers.Integral) or num_layers < 0:
+        raise ValueError(f"`num_layers` must be a non-negative integer. Received: num_layers={num_layers!r}")
     _checks.rate("dropout", dropout)
     _checks.rate("recurrent_dropout", recurrent_dropout)
     _checks.choice("pooling", pooling, POOLINGS)
@@ -162,18 +165,21 @@ def video_classifier(
             filters=tuple(int(f) for f in conv_filters), kernel_size=conv_kernel_size, grid=encoder_grid,
             name="frame_encoder",
         )
-    last = pooling == "last" and not per_frame
-    recurrent = RecurrentStack(
-        cell=cell,
-        units=units,
-        num_layers=num_layers,
-        bidirectional=bidirectional,
-        dropout=dropout,
-        recurrent_dropout=recurrent_dropout,
-        return_sequences=not last,
-        implementation=implementation,
-        name="recurrent",
-    )
+    # With no recurrent layer, "last" pools the last real frame's features (a single-frame model).
+    last = pooling == "last" and not per_frame and num_layers > 0
+    recurrent = None
+    if num_layers > 0:
+        recurrent = RecurrentStack(
+            cell=cell,
+            units=units,
+            num_layers=num_layers,
+            bidirectional=bidirectional,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            return_sequences=not last,
+            implementation=implementation,
+            name="recurrent",
+        )
     pool = None
     if not per_frame and not last:
         pool = MaskedPooling(pooling, name="pooling")
@@ -187,7 +193,8 @@ def video_classifier(
     else:
         x = inputs["features"]
     mask = _length_mask(x, inputs["lengths"])
-    x = recurrent(x, mask=mask)
+    if recurrent is not None:
+        x = recurrent(x, mask=mask)
     if pool is not None:
         x = pool(x, mask=mask)
     outputs = logits(output_dropout(x))

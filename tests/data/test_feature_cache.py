@@ -2,7 +2,7 @@ import os
 
 import numpy as np
 
-from seqkit.data.feature_cache import FeatureCache, file_digest
+from seqkit.data.feature_cache import FeatureCache, file_digest, weights_digest
 
 
 def _counting(value):
@@ -70,3 +70,16 @@ def test_object_arrays_are_never_unpickled(tmp_path):
     entry.parent.mkdir(parents=True)
     np.save(entry, np.array([{"evil": 1}], dtype=object), allow_pickle=True)
     assert cache.get(clip) is None
+
+
+def test_weights_digest_tells_models_apart_by_their_values():
+    import keras
+
+    def model():
+        return keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+
+    first, second = model(), model()
+    assert weights_digest(first) != weights_digest(second)  # two random initialisations
+    second.set_weights(first.get_weights())
+    assert weights_digest(first) == weights_digest(second)
+    assert len(weights_digest(first)) == 64

@@ -81,6 +81,22 @@ def test_model_is_order_sensitive():
     assert not np.allclose(forward, _logits(model, _clips(reversed_frames, full)), atol=1e-4)
 
 
+def test_without_recurrence_the_model_ignores_frame_order():
+    bag = video_classifier(3, num_layers=0, **TINY)
+    assert not any(layer.name == "recurrent" for layer in bag.layers)
+    full = np.array([5, 5], "int32")
+    shuffled = FRAMES[:, [3, 0, 4, 2, 1]].copy()
+    np.testing.assert_allclose(_logits(bag, _clips(shuffled, full)), _logits(bag, _clips(FRAMES, full)), atol=1e-5)
+    # "last" without recurrence: the last real frame alone decides.
+    single = video_classifier(3, num_layers=0, pooling="last", **TINY)
+    changed = FRAMES.copy()
+    changed[:, :2] = 0
+    np.testing.assert_allclose(_logits(single, _clips(changed)), _logits(single, _clips()), atol=1e-5)
+    np.testing.assert_allclose(
+        _logits(single, _clips(FRAMES[1:, 2:3], np.array([1], "int32")))[0], _logits(single, _clips())[1], atol=1e-5
+    )
+
+
 def test_save_load_and_one_training_step(tmp_path):
     model = video_classifier(3, frame_differences=True, dropout=0.1, **TINY)
     assert_save_load_identical(model, _clips(), tmp_path, atol=1e-5)
@@ -122,6 +138,7 @@ def test_presets_build():
         ({"conv_filters": ()}, "`conv_filters` must be a non-empty tuple of positive integers"),
         ({"feature_dim": -1}, "`feature_dim` must be a positive integer. Received: feature_dim=-1"),
         ({"units": 0}, "`units` must be a positive integer"),
+        ({"num_layers": -1}, "`num_layers` must be a non-negative integer. Received: num_layers=-1"),
         ({"dropout": 1.5}, "`dropout` must be a float in \\[0, 1\\). Received: dropout=1.5"),
         ({"pooling": "attention"}, "`pooling` must be one of 'mean', 'max', 'last'. Received: pooling='attention'"),
         ({"per_frame": "yes"}, "`per_frame` must be a boolean"),

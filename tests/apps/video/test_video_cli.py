@@ -100,6 +100,13 @@ def test_bad_options_exit_2(tmp_path, colour_clips):
     missing = invoke("video", "fit", "--data", data, "--out", str(tmp_path / "r"), "--backbone", "mobilenet_v3_small",
                      "--weights", str(tmp_path / "none.h5"))
     assert missing.exit_code == 2 and "no such weights file" in missing.output
+    garbage = tmp_path / "garbage.weights.h5"
+    garbage.write_bytes(b"not HDF5")
+    wrong = invoke("video", "fit", "--data", data, "--out", str(tmp_path / "r"), "--backbone", "mobilenet_v3_small",
+                   "--frame-size", "32", "--weights", str(garbage))
+    assert wrong.exit_code == 2, wrong.output
+    assert "garbage.weights.h5" in wrong.output and "does not load" in wrong.output
+    assert len(wrong.output.strip().splitlines()) == 1 and "Traceback" not in wrong.output
     one_class = invoke("video", "fit", "--data", str(colour_clips / "train" / "red"), "--out", str(tmp_path / "r"))
     assert one_class.exit_code == 2, one_class.output
 
@@ -164,10 +171,16 @@ def test_fit_without_data_uses_the_generated_shape_clips(tmp_path, monkeypatch):
 
 
 def test_backbone_features_are_cached_and_reused(tmp_path, colour_clips):
+    import keras
+
     cache = tmp_path / "cache"
+    weights = tmp_path / "backbone.weights.h5"
+    # Random weights in a file: the cache must hit only for the same weights (two random backbones differ).
+    keras.applications.MobileNetV3Small(include_top=False, pooling="avg", input_shape=(32, 32, 3),
+                                        weights=None).save_weights(weights)
     args = ["video", "fit", "--data", str(colour_clips / "train"), "--valid", str(colour_clips / "valid"),
-            "--preset", "tiny", "--epochs", "1", "--quiet", "--backbone", "mobilenet_v3_small", "--weights", "random",
-            "--frame-size", "32", "--feature-cache", str(cache)]
+            "--preset", "tiny", "--epochs", "1", "--quiet", "--backbone", "mobilenet_v3_small", "--weights",
+            str(weights), "--frame-size", "32", "--feature-cache", str(cache)]
     first = invoke(*args, "--out", str(tmp_path / "a"))
     assert first.exit_code == 0, first.output
     assert "Backbone features: 0 clips from the cache, 39 computed." in first.output
@@ -175,6 +188,8 @@ def test_backbone_features_are_cached_and_reused(tmp_path, colour_clips):
     assert second.exit_code == 0, second.output
     assert "Backbone features: 39 clips from the cache, 0 computed." in second.output
     assert (tmp_path / "b" / "backbone.keras").is_file()
+    fresh = invoke(*args[:-5], "random", *args[-4:], "--out", str(tmp_path / "c"))
+    assert "Backbone features: 0 clips from the cache, 39 computed." in fresh.output
     predicted = invoke("video", "predict", "--model", str(tmp_path / "b"), "--json",
                        str(colour_clips / "valid" / "red" / "red0.avi"))
     assert predicted.exit_code == 0, predicted.output

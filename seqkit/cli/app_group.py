@@ -140,16 +140,41 @@ def read_inputs(arguments, input_file):
     """Inputs for a prediction verb: the arguments, else the lines of `--input FILE`, else standard input.
 
     Blank lines are skipped. Giving both arguments and `--input`, or nothing on an interactive terminal, is a
-    usage error (exit 2).
+    usage error (exit 2). The file (a binary stream) must be UTF-8 text: a line that is not, or binary content,
+    is a `UserInputError` naming the file and line.
     """
     if arguments and input_file is not None:
         raise click.UsageError("Give inputs as arguments or with --input, not both.")
     if arguments:
         return list(arguments)
-    stream = input_file if input_file is not None else sys.stdin
-    if stream is sys.stdin and sys.stdin.isatty():
+    if input_file is None and sys.stdin.isatty():
         raise click.UsageError("Give inputs as arguments, with --input FILE, or on standard input.")
-    return [line.rstrip("\n") for line in stream if line.strip()]
+    stream = input_file if input_file is not None else sys.stdin.buffer
+    return text_lines(stream, getattr(stream, "name", "<stdin>"))
+
+
+def text_lines(stream, name):
+    """The non-blank lines of a binary stream of UTF-8 text, without their line ends (a BOM is dropped)."""
+    from seqkit.errors import UserInputError
+
+    if not isinstance(name, str) or name in ("<stdin>", "-"):
+        name = "<stdin>"
+    lines = []
+    for number, raw in enumerate(stream, 1):
+        if isinstance(raw, str):  # a text stream (stdin replaced by a test runner)
+            raw = raw.encode("utf-8")
+        if b"\x00" in raw:
+            raise UserInputError("binary content (a NUL byte), not text", path=name, line=number)
+        try:
+            text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            raise UserInputError(
+                f"not UTF-8 text: byte {raw[error.start]:#04x} at column {error.start + 1}", path=name, line=number
+            ) from None
+        text = text.rstrip("\r\n")
+        if text.strip():
+            lines.append(text)
+    return lines
 
 
 def _predict_command(spec):

@@ -91,8 +91,8 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print machin
 input_file_option = click.option(
     "--input",
     "input_file",
-    type=click.File("r", encoding="utf-8"),
-    help="Read one input per line from this file ('-' for stdin).",
+    type=click.File("rb"),
+    help="Read one input per line from this UTF-8 file ('-' for stdin).",
 )
 
 export_options = compose(

@@ -56,6 +56,9 @@ def _load(path, encoding):
     suffix = path.suffix.lower()
     try:
         if suffix in _PARQUET:
+            from seqkit.optional import import_optional
+
+            import_optional("pyarrow", "parquet")  # pandas' own message would ask for fastparquet
             frame = pd.read_parquet(path)
             return frame, 1
         if suffix in _DELIMITERS:

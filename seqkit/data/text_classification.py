@@ -672,9 +672,10 @@ def _delimited_chunks(path, encoding, separator, header):
 
 def _parquet(path):
     """Yields the column names, then `(row number, row)` for every row, reading a batch of rows at a time."""
-    try:
-        import pyarrow.parquet as pq
+    from seqkit.optional import import_optional
 
+    pq = import_optional("pyarrow.parquet", "parquet")
+    try:
         with pq.ParquetFile(path) as file:
             # The columns pandas shows (a stored pandas index is not one).
             yield [str(column) for column in file.schema_arrow.empty_table().to_pandas().columns]
@@ -685,7 +686,7 @@ def _parquet(path):
                 for row in frame.to_dict("records"):
                     number += 1
                     yield number, row
-    except (ValueError, OSError, ImportError) as error:
+    except (ValueError, OSError) as error:
         raise _cannot_read("Parquet file", error, path) from None
 
 

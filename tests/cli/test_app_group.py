@@ -84,6 +84,27 @@ def test_predict_takes_arguments_file_or_stdin(monkeypatch, tmp_path):
     assert result.output.strip() == "x -> 1"
     result = runner.invoke(group, ["predict", "--model", str(tmp_path), "--input", str(inputs), "arg"])
     assert result.exit_code == 2
+    windows = tmp_path / "windows.txt"
+    windows.write_bytes("\ufeffone\r\ntwo\r\n".encode("utf-8"))
+    result = runner.invoke(group, ["predict", "--model", str(tmp_path), "--input", str(windows)])
+    assert result.output.splitlines() == ["one -> 3", "two -> 3"]
+
+
+def test_predict_input_that_is_not_utf8_text_exits_2_naming_file_and_line(monkeypatch, tmp_path):
+    group = make_group(monkeypatch)
+    runner = CliRunner()
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("caf\u00e9 ok\n".encode("utf-8") + "na\u00efve\n".encode("latin-1"))
+    result = runner.invoke(group, ["predict", "--model", str(tmp_path), "--input", str(latin1)])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"Error: {latin1}:2: not UTF-8 text: byte 0xef at column 3"
+    binary = tmp_path / "model.bin"
+    binary.write_bytes(b"ok\n\x00\x01\x02\n")
+    result = runner.invoke(group, ["predict", "--model", str(tmp_path), "--input", str(binary)])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"Error: {binary}:2: binary content (a NUL byte), not text"
+    result = runner.invoke(group, ["predict", "--model", str(tmp_path)], input=b"ok\n\xff\n")
+    assert result.exit_code == 2 and result.output.strip() == "Error: <stdin>:2: not UTF-8 text: byte 0xff at column 1"
 
 
 def test_user_errors_exit_2_and_runtime_errors_exit_1_without_traceback(monkeypatch, tmp_path):

@@ -106,3 +106,11 @@ def test_file_errors(tmp_path):
     assert _error(path).problem.startswith("cannot decode the file as utf-8")
     assert tabular.read_token_table(path, encoding="latin-1")[0].tokens == ["caf\xe9"]
     assert "cannot read the table" in _error(tmp_path / "absent.csv").problem
+
+
+def test_parquet_without_pyarrow_points_to_the_extra(tmp_path, monkeypatch):
+    path = tmp_path / "tokens.parquet"
+    path.write_bytes(b"PAR1")
+    monkeypatch.setitem(__import__("sys").modules, "pyarrow", None)  # import pyarrow now raises ImportError
+    with pytest.raises(UserInputError, match=r"pyarrow; install it with: pip install 'seqkit\[parquet\]'"):
+        tabular.read_token_table(path)

@@ -294,3 +294,11 @@ def test_table_rows_keep_their_line_numbers_across_blank_lines(tmp_path):
     rows = list(text_classification.iter_table_rows(path))
     assert rows[0] == ["a", "b"]
     assert [(line, row["a"]) for line, row in rows[1:]] == [(2, "1"), (4, "3"), (5, "x\ny"), (9, "6")]
+
+
+def test_parquet_without_pyarrow_points_to_the_extra(tmp_path, monkeypatch):
+    path = tmp_path / "reviews.parquet"
+    path.write_bytes(b"PAR1")
+    monkeypatch.setitem(__import__("sys").modules, "pyarrow.parquet", None)
+    with pytest.raises(UserInputError, match=r"install it with: pip install 'seqkit\[parquet\]'"):
+        list(read_labelled_table(path))

@@ -43,3 +43,16 @@ def test_wheel_has_no_generic_top_level_module(tmp_path):
     assert top_level == {"seqkit"}
     assert "seqkit/apps/ner/__init__.py" in names
     assert "seqkit/cli/main.py" in names
+
+
+def test_security_floors_are_declared():
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg")
+    requires = config["options"]["install_requires"].split()
+    assert "keras>=3.9" in requires  # safe_mode bypasses before 3.9 (CVE-2025-1550)
+    assert not any(r.startswith("keras-nlp") for r in requires)  # never imported; keras-hub is
+    from packaging.specifiers import SpecifierSet
+
+    python = SpecifierSet(config["options"]["python_requires"])
+    assert "3.10.11" not in python and "3.11.3" not in python  # no tarfile extraction filters
+    assert "3.10.12" in python and "3.11.4" in python and "3.12.0" in python

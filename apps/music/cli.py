@@ -66,7 +66,7 @@ def generate(model_dir, out, musicxml, no_piano_roll, tempo, as_json, **settings
     pieces = composer.generate(**settings)
     written = composer.write(pieces, out, musicxml=musicxml, piano_roll=not no_piano_roll, tempo=tempo)
     if as_json:
-        midi_files = [str(p) for p in written if p.suffix in (".mid", ".midi")]
+        midi_files = [str(p) for p in written if p.suffix.lower() in (".mid", ".midi")]
         for piece, path in zip(pieces, midi_files):
             click.echo(
                 json.dumps(

@@ -150,8 +150,11 @@ class MusicModel(TrainedRun):
         With several pieces, `song.mid` becomes `song-1.mid`, `song-2.mid`, ...
         """
         from seqkit.apps.music import writers
+        from seqkit.errors import UserInputError
 
         out = pathlib.Path(out)
+        if out.suffix.lower() not in ("", ".mid", ".midi"):
+            raise UserInputError(f"the output must be a MIDI file name (.mid or .midi), not {out.suffix!r}", path=out)
         tempo = tempo or writers.DEFAULT_TEMPO
         written = []
         for index, piece in enumerate(pieces, start=1):

@@ -199,3 +199,15 @@ def test_export_generates_the_same_greedy_tokens_without_seqkit(trained_music_ru
         expected = expected[: expected.index(eos)] if eos in expected else expected
         assert rows == [expected, expected]
     assert all(token not in ("<PAD>", "<UNK>", "<BOS>") for token in first_tokens)
+
+
+def test_generate_refuses_a_non_midi_name_and_json_always_prints(trained_music_run, tmp_path):
+    out, _ = trained_music_run
+    wrong = invoke("music", "generate", "--model", out, "--out", tmp_path / "x.txt", "--length", 4)
+    assert wrong.exit_code == 2
+    assert wrong.output.strip() == f"Error: {tmp_path / 'x.txt'}: the output must be a MIDI file name (.mid or .midi), not '.txt'"
+    assert list(tmp_path.iterdir()) == []
+    upper = invoke("music", "generate", "--model", out, "--out", tmp_path / "SONG.MID", "--length", 4, "--json",
+                   "--no-piano-roll")
+    assert upper.exit_code == 0, upper.output
+    assert json.loads(upper.output)["file"] == str(tmp_path / "SONG.MID")

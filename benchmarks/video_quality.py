@@ -5,10 +5,12 @@ Three parts, each optional:
 - `--generated`: a generated shape-motion corpus made here with another seed than the embedded one
   (`--per-class` training clips and a third of that for validation, per class; 8 classes in 4 pairs that differ
   only in the direction of time). Trains, for each `--seeds`, the default preset (bi-GRU over a 4 × 4 grid
-  conv encoder) and two baselines with the same encoder and no recurrence (`num_layers=0`): the mean of the
-  frames' features ("bag of frames") and the last frame alone ("single frame"). Prints validation accuracy,
-  macro-F1, and per pair of opposite motions: how often the pair is found and, among those, how often the
-  direction is right (0.5 = chance; an order-free model cannot beat it).
+  conv encoder of each frame and its difference to the previous one), the same without the differences, and
+  two baselines with the same encoder and no recurrence (`num_layers=0`, the mean of the frames' features):
+  with the differences (which carry local motion, so direction is visible in one pair of frames) and without
+  (a bag of frames: order-free, it cannot beat chance within a pair). Prints validation accuracy, macro-F1,
+  and per pair of opposite motions how often the direction is right among the clips predicted inside the
+  pair (0.5 = chance).
 - `--ps7 DIR` (real clips of three arm gestures by two people, `DIR/<class>/PS7A{a}P{p}T{t}.avi`): trains on one
   person's 9 clips and tests on the other person's 9, both ways, for each seed, with early stopping off (no
   test data in the training loop) and `--ps7-epochs` epochs (default 100: 9 clips make one step per epoch); the
@@ -39,10 +41,12 @@ import numpy as np
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 GENERATED_SEED = 20261203
+# name in the run folders, builder overrides of the default preset.
 MODELS = {
-    "default (bi-GRU)": {},
-    "bag of frames (no recurrence, mean)": {"num_layers": 0, "pooling": "mean"},
-    "single frame (no recurrence, last)": {"num_layers": 0, "pooling": "last"},
+    "default (bi-GRU, frames + differences)": ("default", {}),
+    "bi-GRU, frames only": ("nodiff", {"frame_differences": False}),
+    "bag of frames + differences (no RNN)": ("bagdiff", {"num_layers": 0}),
+    "bag of frames (no RNN, no differences)": ("bag", {"num_layers": 0, "frame_differences": False}),
 }
 PS7_NAME = re.compile(r"PS7A(\d)P(\d)T(\d)\.avi$", re.IGNORECASE)
 
@@ -96,10 +100,10 @@ def generated_part(args, report):
     print(f"generated corpus (seed {GENERATED_SEED}): {args.per_class} training / {max(1, args.per_class // 3)} "
           f"validation clips per class, {len(CLASSES)} classes")
     results = {}
-    for label, overrides in MODELS.items():
+    for label, (short, overrides) in MODELS.items():
         runs = []
         for seed in args.seeds:
-            name = f"shapes-{'default' if not overrides else overrides['pooling']}-{seed}"
+            name = f"shapes-{short}-{seed}"
             result, seconds = fit(name, folder / "train", folder / "valid", args.out, seed, overrides or None)
             gold, predicted = clip_predictions(args.out / name, folder / "valid")
             runs.append({"accuracy": result.metrics["accuracy"], "macro_f1": result.metrics["macro_f1"],
@@ -180,12 +184,13 @@ def ps7_part(args, report):
         with open(manifests[person], "w", newline="", encoding="utf-8") as handle:
             csv.writer(handle).writerows([("path", "label"), *rows])
     results = {}
-    for label in list(MODELS)[:2]:
+    for label in (list(MODELS)[0], list(MODELS)[3]):
+        short, overrides = MODELS[label]
         for train, test in (("1", "2"), ("2", "1")):
             for seed in args.seeds:
-                name = f"ps7-{'default' if label.startswith('default') else 'bag'}-P{train}-{seed}"
+                name = f"ps7-{short}-P{train}-{seed}"
                 # Validation on the training person only: early stopping and checkpoint choice never see the test.
-                _, seconds = fit(name, manifests[train], manifests[train], args.out, seed, MODELS[label] or None,
+                _, seconds = fit(name, manifests[train], manifests[train], args.out, seed, overrides or None,
                                  training={"early_stopping_patience": None, "epochs": args.ps7_epochs})
                 gold, predicted = clip_predictions(args.out / name, manifests[test])
                 accuracy = float(np.mean([g == p for g, p in zip(gold, predicted)]))

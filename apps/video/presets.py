@@ -7,13 +7,15 @@ computed once and cached.
 """
 
 PRESETS = {
-    # 16 frames of 64², a 3-block convolutional encoder that keeps where things are in the frame (a 4 × 4 grid of
-    # averages, not one), a bidirectional GRU and mean pooling over the clip's frames.
+    # 16 frames of 64² and their differences to the previous frame (the motion: without them the model stayed at
+    # chance on the generated clips for 8 epochs, with them it reached 0.74 in 8; benchmarks/video_quality.py),
+    # a 3-block convolutional encoder that keeps where things are in the frame (a 4 × 4 grid of averages, not
+    # one), a bidirectional GRU and mean pooling over the clip's frames.
     "default": {
         "model": {
             "conv_filters": (16, 32, 64),
             "encoder_grid": 4,
-            "frame_differences": False,
+            "frame_differences": True,
             "cell": "gru",
             "units": 64,
             "num_layers": 1,
@@ -22,7 +24,7 @@ PRESETS = {
             "pooling": "mean",
         },
         "data": {"num_frames": 16, "fps": None, "frame_size": 64, "crop": "center", "backbone": None},
-        "training": {"epochs": 25, "batch_size": 16, "learning_rate": 0.002, "early_stopping_patience": 6},
+        "training": {"epochs": 30, "batch_size": 16, "learning_rate": 0.002, "early_stopping_patience": 8},
     },
     # A frozen ImageNet backbone (MobileNetV3-Small, 576 features per frame) under a small recurrent head: for
     # real footage with few clips (features cached; only the head trains).

@@ -29,3 +29,19 @@ class UserInputError(ValueError):
         if self.line is None:
             return f"{self.path}: {self.problem}"
         return f"{self.path}:{self.line}: {self.problem}"
+
+
+class DataWarning(UserWarning):
+    """Something in a user's data that is probably a mistake but does not stop the run (a rare label, ...).
+
+    The CLI prints it as one line, `Warning: <message>`, on standard error.
+
+    Example:
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn(DataWarning("label '7' appears once (train.csv:3)"))
+    >>> str(caught[0].message)
+    "label '7' appears once (train.csv:3)"
+    """

@@ -13,6 +13,26 @@ from seqkit.errors import UserInputError
 
 EMBEDDED_DIR = pathlib.Path(__file__).resolve().parent / "data"
 LABELS_FILE = "labels.txt"
+RARE_LABEL_SHOWN = 5  # places of a rare label named in the warning
+
+
+def warn_rare_labels(counts, where):
+    """Warn about labels seen at most 5 times and under 5 % as often as the commonest one (typos such as a `7`
+    among ratings 1-5), naming where they are; `--labels` fixes the label set."""
+    import warnings
+
+    from seqkit.errors import DataWarning
+
+    if not counts:
+        return
+    most = max(counts.values())
+    for label, count in sorted(counts.items(), key=lambda item: item[1]):
+        if count <= RARE_LABEL_SHOWN and count * 20 < most:
+            places = ", ".join(where.get(label, []))
+            warnings.warn(DataWarning(
+                f"label {label!r} appears only {count} time(s) ({places}) against {most} for the commonest; "
+                "if it is a mistake, fix those rows or give the label set with --labels"
+            ), stacklevel=2)
 
 
 def iter_examples(path, *, text_column=None, label_column=None, skip_bad_rows=False, header=True):
@@ -140,7 +160,15 @@ class SentimentApplication(Application):
                 return LabelSet(given)
             except ValueError as error:
                 raise UserInputError(f"bad --labels: {error}") from None
-        return LabelSet.detect_counts(collections.Counter(example.label for example in context.train))
+        counts, where = collections.Counter(), {}
+        for example in context.train:
+            counts[example.label] += 1
+            if counts[example.label] <= RARE_LABEL_SHOWN:
+                where.setdefault(example.label, []).append(
+                    example.path if example.line is None else f"{example.path}:{example.line}"
+                )
+        warn_rare_labels(counts, where)
+        return LabelSet.detect_counts(counts)
 
     def load_vectorizer(self, run, config):
         from seqkit.apps.sentiment.encoders import load_encoder

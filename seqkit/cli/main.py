@@ -4,6 +4,7 @@ import contextlib
 import importlib
 import os
 import sys
+import warnings
 
 import click
 
@@ -21,14 +22,21 @@ APPLICATIONS = {
     "video": "seqkit.apps.video.cli",
 }
 
+# Commands that are not applications -> module holding the Click command named `command`.
+COMMANDS = {
+    "serve": "seqkit.serve.cli",
+}
+
 
 class LazyAppGroup(click.Group):
     """A Click group that imports an application's command group only when it is used."""
 
     def list_commands(self, ctx):
-        return sorted(APPLICATIONS)
+        return sorted(set(APPLICATIONS) | set(COMMANDS))
 
     def get_command(self, ctx, name):
+        if name in COMMANDS:
+            return importlib.import_module(COMMANDS[name]).command
         module_name = APPLICATIONS.get(name)
         if module_name is None:
             return None
@@ -39,12 +47,26 @@ class LazyAppGroup(click.Group):
 @click.version_option(seqkit.__version__, prog_name="seqkit")
 def cli():
     """seqkit: recurrent sequence models as finished applications."""
+    warnings.showwarning = _show_warning
 
 
 def main():
     if needs_tensorflow(sys.argv[1:]) and os.environ.get("SEQKIT_DEBUG") != "1":
         import_tensorflow_quietly()
     cli(prog_name="seqkit")
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """`DataWarning`s as one `Warning: ...` line on stderr; other warnings as Python shows them."""
+    from seqkit.errors import DataWarning
+
+    if issubclass(category, DataWarning):
+        click.echo(f"Warning: {message}", err=True)
+    else:
+        _PYTHON_SHOWWARNING(message, category, filename, lineno, file, line)
+
+
+_PYTHON_SHOWWARNING = warnings.showwarning
 
 
 def needs_tensorflow(arguments):

@@ -182,3 +182,26 @@ def test_fit_without_data_uses_the_embedded_reviews(tmp_path):
     assert config["data"]["train"].endswith("train.csv") and config["data"]["valid"].endswith("valid.csv")
     assert (config["data"]["train_texts"], config["data"]["valid_texts"]) == (1000, 200)
     assert "Validation (200 texts)" in result.output
+
+
+def test_a_rare_label_is_warned_about_with_its_rows(tmp_path):
+    words = ["awful", "poor", "fine", "good", "great"]
+    rows = [f"the film was {words[i % 5]} {i}\t{i % 5 + 1}" for i in range(200)]
+    rows.insert(57, "the film was great\t7")  # a typo among ratings 1-5, on line 59 (after the header)
+    table, valid = tmp_path / "ratings.tsv", tmp_path / "valid.tsv"
+    table.write_text("review\trating\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    valid.write_text("review\trating\n" + "\n".join(rows[:20]) + "\n", encoding="utf-8")
+    result = invoke("sentiment", "fit", "--data", str(table), "--valid", str(valid), "--out", str(tmp_path / "run"),
+                    "--preset", "tiny", "--epochs", "1", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert (f"Warning: label '7' appears only 1 time(s) ({table}:59) against 40 for the commonest; if it is a "
+            "mistake, fix those rows or give the label set with --labels\n") in result.output
+    assert result.output.count("Warning:") == 1
+
+
+def test_data_warnings_print_as_one_line(capsys):
+    from seqkit.cli.main import _show_warning
+    from seqkit.errors import DataWarning
+
+    _show_warning(DataWarning("label '7' appears only 1 time(s)"), DataWarning, "x.py", 1)
+    assert capsys.readouterr().err == "Warning: label '7' appears only 1 time(s)\n"

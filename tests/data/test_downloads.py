@@ -239,6 +239,74 @@ def test_extraction_refuses_links_out_of_the_folder(tmp_path):
         extract_archive(archive, target)
 
 
+def _tar_of(*members):
+    """A .tar.gz of `(TarInfo, bytes or None)` members, in order."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for info, data in members:
+            if data is not None:
+                info.size = len(data)
+            tar.addfile(info, io.BytesIO(data) if data is not None else None)
+    return buffer.getvalue()
+
+
+def _member(name, kind=tarfile.REGTYPE, linkname=""):
+    info = tarfile.TarInfo(name)
+    info.type, info.linkname = kind, linkname
+    return info
+
+
+@pytest.mark.parametrize(
+    "members",
+    [
+        # a hard link to a file outside the folder
+        [(_member("passwd", tarfile.LNKTYPE, "../../outside.txt"), None)],
+        # an absolute symbolic link
+        [(_member("abs", tarfile.SYMTYPE, "/etc"), None)],
+        # a link inside the folder, then a file written through it to outside
+        [(_member("here", tarfile.SYMTYPE, "."), None), (_member("here/../../evil.txt"), b"evil")],
+        # a link to outside, then a file written through it
+        [(_member("up", tarfile.SYMTYPE, ".."), None), (_member("up/evil.txt"), b"evil")],
+        # device files and FIFOs
+        [(_member("zero", tarfile.CHRTYPE), None)],
+        [(_member("disk", tarfile.BLKTYPE), None)],
+        [(_member("pipe", tarfile.FIFOTYPE), None)],
+    ],
+    ids=["hardlink-out", "absolute-symlink", "through-inner-link", "through-outer-link", "chardev", "blockdev",
+         "fifo"],
+)
+def test_extraction_refuses_unsafe_tar_members(tmp_path, members):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret")
+    archive = tmp_path / "bad.tar.gz"
+    archive.write_bytes(_tar_of(*members))
+    target = tmp_path / "out" / "inner"
+    target.mkdir(parents=True)
+    with pytest.raises(DownloadError, match="refusing to unpack"):
+        extract_archive(archive, target)
+    assert outside.read_text() == "secret"
+    assert not (tmp_path / "out" / "evil.txt").exists() and not (tmp_path / "evil.txt").exists()
+    assert not any(path.is_symlink() and not path.resolve().is_relative_to(target.resolve())
+                   for path in target.rglob("*"))
+
+
+def test_zip_symlink_entries_become_plain_files(tmp_path):
+    import stat
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        entry = zipfile.ZipInfo("escape")
+        entry.external_attr = (stat.S_IFLNK | 0o777) << 16  # a symbolic link to /etc, as `zip --symlinks` stores
+        archive.writestr(entry, "/etc")
+    path = tmp_path / "links.zip"
+    path.write_bytes(buffer.getvalue())
+    target = tmp_path / "out"
+    target.mkdir()
+    extract_archive(path, target)
+    assert not (target / "escape").is_symlink()
+    assert (target / "escape").read_text() == "/etc"
+
+
 def test_extracting_a_plain_file_is_an_error(serve, cache):
     server = serve({"/plain.txt": b"not an archive"})
     with pytest.raises(DownloadError, match="not a tar or zip archive"):

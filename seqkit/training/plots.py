@@ -4,12 +4,16 @@ import os
 import pathlib
 
 
+_NOT_METRICS = ("loss", "learning_rate", "lr", "epoch")
+_MAX_METRICS = 3
+
+
 def plot_training_curves(history, path, monitor="val_loss"):
     """Draws loss and the monitored metric per epoch and saves a PNG.
 
-    The left panel shows `loss` and `val_loss`; when `monitor` names another
-    quantity (e.g. `val_accuracy`), the right panel shows it with its
-    training counterpart. The file is written under a temporary name and
+    The left panel shows `loss` and `val_loss`; then one panel per metric in
+    `history` (training and validation values), the monitored one first, at
+    most three. The file is written under a temporary name and
     renamed when complete.
 
     Args:
@@ -31,10 +35,10 @@ def plot_training_curves(history, path, monitor="val_loss"):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    metric = monitor.removeprefix("val_")
-    panels = [("loss", ["loss", "val_loss"])]
-    if metric != "loss":
-        panels.append((metric, [metric, f"val_{metric}"]))
+    monitored = monitor.removeprefix("val_")
+    logged = [name for name in history if not name.startswith("val_") and name not in _NOT_METRICS]
+    metrics = ([monitored] if monitored != "loss" else []) + [name for name in logged if name != monitored]
+    panels = [("loss", ["loss", "val_loss"])] + [(name, [name, f"val_{name}"]) for name in metrics[:_MAX_METRICS]]
     figure = Figure(figsize=(5 * len(panels), 3.5))
     FigureCanvasAgg(figure)
     for index, (title, names) in enumerate(panels, start=1):

@@ -5,6 +5,7 @@ import json
 
 import click
 
+from seqkit.apps.dna.application import APPLICATION
 from seqkit.cli import options
 from seqkit.cli.app_group import AppSpec, make_app_group, read_inputs
 from seqkit.cli.errors import report_errors
@@ -81,6 +82,7 @@ def _summary_line(summary):
 
 group = make_app_group(
     AppSpec(
+        application=APPLICATION,
         name="dna",
         help=(
             "DNA: per-base tagging (gene structure: intergenic, UTR, CDS, intron) from FASTA + GFF3/BED, or a "

@@ -4,6 +4,7 @@ import json
 
 import click
 
+from seqkit.apps.lm.application import APPLICATION
 from seqkit.cli import options
 from seqkit.cli.app_group import AppSpec, make_app_group, read_inputs
 from seqkit.cli.errors import report_errors
@@ -87,6 +88,7 @@ def sample_command(model_dir, num, as_json, **settings):
 
 group = make_app_group(
     AppSpec(
+        application=APPLICATION,
         name="lm",
         help=(
             "Language models P(y<1..T>) = prod P(y<t> | y<1..t-1>) at character or word level: sample novel "

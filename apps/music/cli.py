@@ -4,6 +4,7 @@ import json
 
 import click
 
+from seqkit.apps.music.application import APPLICATION
 from seqkit.cli import options
 from seqkit.cli.app_group import AppSpec, make_app_group
 from seqkit.cli.errors import report_errors
@@ -85,6 +86,7 @@ def generate(model_dir, out, musicxml, no_piano_roll, tempo, as_json, **settings
 
 group = make_app_group(
     AppSpec(
+        application=APPLICATION,
         name="music",
         help=(
             "Learn from MIDI and MusicXML, generate new music with a recurrent language model. Reads folders of "

@@ -3,9 +3,7 @@
 Every file is written under a temporary name beside its target and renamed when complete.
 """
 
-import os
 import pathlib
-import tempfile
 
 from seqkit.optional import import_optional
 
@@ -14,18 +12,11 @@ VELOCITY = 80
 
 
 def _atomic(path, write):
-    path = pathlib.Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    try:
+    from seqkit.data.atomic import atomic_path
+
+    with atomic_path(path) as temporary:
         write(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
-    return path
+    return pathlib.Path(path)
 
 
 def write_midi(notes, path, steps_per_quarter, tempo=DEFAULT_TEMPO, program=0):

@@ -2,6 +2,7 @@
 
 import click
 
+from seqkit.apps.ner.application import APPLICATION
 from seqkit.cli import options
 from seqkit.cli.app_group import AppSpec, make_app_group
 
@@ -27,6 +28,7 @@ FIT_OPTIONS = (
 
 group = make_app_group(
     AppSpec(
+        application=APPLICATION,
         name="ner",
         help=(
             "Named-entity recognition: tag each word of a sentence (PER, LOC, ORG, MISC, ...). Reads CoNLL "

@@ -2,6 +2,7 @@
 
 import click
 
+from seqkit.apps.sentiment.application import APPLICATION
 from seqkit.cli import options
 from seqkit.cli.app_group import AppSpec, make_app_group
 
@@ -68,6 +69,7 @@ EVALUATE_OPTIONS = COLUMN_OPTIONS + (
 
 group = make_app_group(
     AppSpec(
+        application=APPLICATION,
         name="sentiment",
         help=(
             "Sentiment: rate a review (1-5 stars by default, or any label set found in the data). Reads "

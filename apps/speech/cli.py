@@ -6,6 +6,7 @@ import pathlib
 
 import click
 
+from seqkit.apps.speech.application import APPLICATION
 from seqkit.cli import options
 from seqkit.cli.app_group import AppSpec, make_app_group
 from seqkit.cli.errors import report_errors
@@ -87,6 +88,7 @@ def predict_command(model_dir, inputs, beam_size, lm_weight, lexicon, as_json):
 
 group = make_app_group(
     AppSpec(
+        application=APPLICATION,
         name="speech",
         help=(
             "Speech recognition with CTC: audio clips in (WAV/FLAC/OGG, any rate, resampled to 16 kHz), text out. "

@@ -5,6 +5,7 @@ import json
 
 import click
 
+from seqkit.apps.translate.application import APPLICATION
 from seqkit.cli import options
 from seqkit.cli.app_group import AppSpec, make_app_group, read_inputs
 from seqkit.cli.errors import report_errors
@@ -93,6 +94,7 @@ def _numbered(path, index):
 
 group = make_app_group(
     AppSpec(
+        application=APPLICATION,
         name="translate",
         help=(
             "Translation with an attention encoder-decoder (T_x != T_y). Reads aligned files (--data "

@@ -6,7 +6,7 @@ import pathlib
 
 import click
 
-from seqkit.apps.video.application import BACKBONES
+from seqkit.apps.video.application import APPLICATION, BACKBONES
 from seqkit.cli import options
 from seqkit.cli.app_group import AppSpec, make_app_group
 from seqkit.cli.errors import report_errors
@@ -72,6 +72,7 @@ def predict_command(model_dir, inputs, timeline, frames_png, as_json):
 
 group = make_app_group(
     AppSpec(
+        application=APPLICATION,
         name="video",
         help=(
             "Activity recognition from video: clips in (AVI/MP4/MKV/WebM through OpenCV), an activity out. Reads a "

@@ -107,6 +107,8 @@ class Application:
         embedded: the `EmbeddedData` used without `--data` (see `embedded_data`).
         byte_fields: encoded fields of 0..255 values stored as bytes and fed as `uint8` (video frames).
         shuffle_buffer: examples in the training shuffle buffer (fewer for large examples such as clips).
+        resume_may_change: the app options that `fit --resume` may change; any other option, model or data
+            setting that differs from the run's `config.json` is refused (`seqkit.application.resume`).
     """
 
     name = None
@@ -120,6 +122,7 @@ class Application:
     embedded = None
     byte_fields = ()
     shuffle_buffer = 10_000
+    resume_may_change = ("skip_bad_rows", "feature_cache")
 
     # === Settings ===
 
@@ -299,16 +302,25 @@ class Application:
         return [f"Trained on {data['train']} ({data.get(f'train_{unit}s', 0)} {unit}s)."]
 
     def load(self, model_dir):
-        """The trained run in `model_dir` as the app's predictor."""
+        """The trained run in `model_dir` as the app's predictor.
+
+        Raises:
+            CorruptRunError: the run directory is damaged or unfinished (`config.json` not JSON or missing a
+                key the app reads, an asset that does not match its record, a missing vocabulary, a
+                `model.keras` that does not load): "corrupt or incomplete run directory: <file>: <problem>".
+        """
         from seqkit.export.run_directory import RunDirectory
 
-        return self.predictor_class()(RunDirectory(model_dir))
+        run = RunDirectory(model_dir)
+        predictor = self.predictor_class()
+        with run.reading():
+            return predictor(run)
 
     # === Python API ===
 
     def api_fit(self, out_default=None, doc=None):
         """The app's `fit(*, data=None, valid=None, dataset=None, out=..., preset="default", model_overrides=None,
-        training_overrides=None, **options)` function, with its signature and docstring."""
+        training_overrides=None, overwrite=False, **options)` function, with its signature and docstring."""
         from seqkit.application import recipe
 
         app = self
@@ -318,7 +330,7 @@ class Application:
 
         shared = [
             ("data", None), ("valid", None), ("dataset", None), ("out", out_default or f"runs/{self.name}"),
-            ("preset", "default"), ("model_overrides", None), ("training_overrides", None),
+            ("preset", "default"), ("model_overrides", None), ("training_overrides", None), ("overwrite", False),
         ]
         parameters = [inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, default=value) for key, value in shared]
         parameters += [
@@ -339,10 +351,12 @@ def _fit_doc(app, doc):
         "    data: training file or folder; the embedded default data if None.",
         "    valid: validation file or folder; a tenth of the training data (seeded) if None.",
         "    dataset: name of a standard dataset to download and cache instead of `data`.",
-        "    out: the run directory.",
+        "    out: the run directory; one that already holds a run needs `resume` or `overwrite`.",
         "    preset: a name in the app's presets.",
         "    model_overrides: builder arguments replacing the preset's (`cell`, `units`, `num_layers`, ...).",
-        "    training_overrides: `TrainingConfig` fields replacing the preset's (`epochs`, `seed`, `resume`, ...).",
+        "    training_overrides: `TrainingConfig` fields replacing the preset's (`epochs`, `seed`, `resume`, ...);",
+        "        `resume=True` continues the run in `out` and must keep its model, data and encoding settings.",
+        "    overwrite: replace the run in `out` (kept if the fit fails before training starts).",
     ]
     lines += [f"    {key}: {option.doc}" for key, option in app.options.items()]
     return "\n".join(lines)

@@ -1,16 +1,21 @@
 """The one recipe every application's `fit` runs. Read this file to see what `seqkit <app> fit` does.
 
 1. settings: the preset merged with the explicit options (`Application.settings`), checked;
-2. data: files, `--dataset` or the embedded default, with a held-out tenth when there is no `--valid`
+2. run directory: claimed (`seqkit.application.lifecycle`): one that holds a run is refused unless `--resume`
+   or `--overwrite`; until training starts, a failure leaves it as it was;
+3. data: files, `--dataset` or the embedded default, with a held-out tenth when there is no `--valid`
    (`seqkit.application.sources`): streams of raw examples, never a list in memory;
-3. vectorizer: learned in one streaming pass over the training examples (loaded back on `--resume`);
-4. encoding: each split is read once more and its encoded examples are written to a shard in the run
+4. vectorizer: learned in one streaming pass over the training examples; on `--resume`, the run's own, after
+   its `config.json` and assets are checked and its settings compared with the given ones
+   (`seqkit.application.resume`);
+5. encoding: each split is read once more and its encoded examples are written to a shard in the run
    directory (`seqkit.data.shards`), from which `tf.data` streams every epoch;
-5. `config.json` and the app's files (vocabularies, labels, ...), so the run can be resumed and loaded;
-6. model: the builder's arguments, optional pretrained `--embeddings`, the app's loss and metrics;
-7. training: `seqkit.training.fit` (checkpoints, early stopping, resume, logs, strategies);
-8. `model.keras`, evaluation of the validation data by the app's predictor, `metrics.json`;
-9. a `FitResult`, whose `summary()` the CLI prints.
+6. the app's files (vocabularies, labels, ...) and `config.json`, which records their sizes and SHA-256, so
+   the run can be resumed and loaded;
+7. model: the builder's arguments, optional pretrained `--embeddings`, the app's loss and metrics;
+8. training: `seqkit.training.fit` (checkpoints, early stopping, resume, logs, strategies);
+9. `model.keras`, evaluation of the validation data by the app's predictor, `metrics.json`;
+10. a `FitResult`, whose `summary()` the CLI prints.
 
 Every pass that reads data reports progress (`seqkit.progress`); Keras reports training.
 
@@ -25,7 +30,9 @@ import shutil
 
 import seqkit
 from seqkit.application.application import FitContext
+from seqkit.application.lifecycle import RunLifecycle
 from seqkit.application.result import FitResult
+from seqkit.application.resume import check_resume_builder, check_resume_settings, settings_record
 from seqkit.application.sources import Skipped, resolve_sources
 from seqkit.errors import UserInputError
 from seqkit.export.run_directory import RunDirectory
@@ -45,6 +52,7 @@ def fit(
     preset="default",
     model_overrides=None,
     training_overrides=None,
+    overwrite=False,
     **options,
 ):
     """Train `app`'s model and write its run directory; returns a `FitResult`.
@@ -52,35 +60,52 @@ def fit(
     Args:
         app: the `Application`.
         data, valid, dataset: where the data comes from (see `resolve_sources`).
-        out: the run directory (default `runs/<app>`).
+        out: the run directory (default `runs/<app>`). One that already holds a run is refused unless
+            `training_overrides` has `resume=True` or `overwrite` is True.
         preset: a name in `app.presets`.
         model_overrides: builder arguments replacing the preset's.
-        training_overrides: `TrainingConfig` fields replacing the preset's.
+        training_overrides: `TrainingConfig` fields replacing the preset's (`resume=True` continues the run
+            in `out`, with the same settings but those `seqkit.application.resume` lets change).
+        overwrite: replace the run in `out` (its files are deleted when training starts, and kept if the fit
+            fails before).
         **options: the app's own options (`app.options`).
+
+    Raises:
+        UserInputError: bad data or options; `out` holds a run and neither `resume` nor `overwrite` is given;
+            a `resume` whose settings differ from the run's; a corrupt run directory to resume
+            (`CorruptRunError`). Before training starts, the run directory is left as it was.
     """
     preset = app.preset_for(preset, data=data, dataset=dataset)
     settings = app.settings(preset, model_overrides, training_overrides, options)
     app.check_settings(settings)
     config = training_config(settings.training)
     out = out or f"runs/{app.name}"
+    run = RunDirectory(out)
     try:
-        with quiet(config.verbose == 0):
-            return _fit(app, settings, config, data=data, valid=valid, dataset=dataset, out=out)
+        with RunLifecycle(run, resume=config.resume, overwrite=overwrite) as lifecycle:
+            with quiet(config.verbose == 0):
+                return _fit(app, settings, config, data=data, valid=valid, dataset=dataset, lifecycle=lifecycle)
     finally:
         # The encoded shards are rebuilt by every fit (and `--resume`); never left behind.
-        shutil.rmtree(RunDirectory(out).file(SHARDS_DIR), ignore_errors=True)
+        shutil.rmtree(run.file(SHARDS_DIR), ignore_errors=True)
 
 
-def _fit(app, settings, config, *, data, valid, dataset, out):
+def _fit(app, settings, config, *, data, valid, dataset, lifecycle):
+    run = lifecycle.run
     train, held_out, sources = resolve_sources(
         app, settings, data=data, valid=valid, dataset=dataset, seed=config.seed or 0
     )
-    run = RunDirectory(out).create()
     context = FitContext(app, settings, run, config, train, held_out, sources)
 
     # === Vectorizer: one streaming pass (or the run's own, on resume) ===
+    previous = None
     if config.resume and run.config_path.is_file():
-        context.vectorizer = app.load_vectorizer(run, run.read_config(app=app.name))
+        with run.reading():
+            previous = run.read_config(app=app.name)
+            run.verify_assets(previous)
+        check_resume_settings(app, previous, settings=settings, training=config, sources=sources)
+        with run.reading():
+            context.vectorizer = app.load_vectorizer(run, previous)
     else:
         examples = track(train, f"learning the vocabulary from {train.description}", unit=app.example_unit)
         context.vectorizer = app.build_vectorizer(context, examples)
@@ -91,9 +116,12 @@ def _fit(app, settings, config, *, data, valid, dataset, out):
         raise UserInputError(f"the training data has no usable {app.example_unit}", path=train.source)
     context.builder_arguments = app.builder_arguments(context)
     vectors, coverage = _pretrained_vectors(context)
+    if previous is not None:
+        check_resume_builder(previous, context.builder_arguments)
 
     # === The run directory, before training, so that it can be resumed ===
     app.save_vectorizer(context)
+    app.write_assets(context)
     data_summary = {**sources, **_counts(context), **app.data_summary(context)}
     run.write_config(
         {
@@ -105,9 +133,12 @@ def _fit(app, settings, config, *, data, valid, dataset, out):
             "training": config.to_dict(),
             "data": data_summary,
             "embeddings": None if coverage is None else {"path": str(settings.options["embeddings"]), "coverage": coverage},
+            "settings": settings_record(settings),
+            "assets": run.asset_records(),
         }
     )
-    app.write_assets(context)
+    # From here on the run directory is the new run's: an interruption leaves it resumable.
+    lifecycle.commit()
 
     # === Training ===
     from seqkit import training

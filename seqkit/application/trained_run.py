@@ -1,4 +1,10 @@
-"""`TrainedRun`: what every app's predictor shares — a run directory, its config and model, and the export."""
+"""`TrainedRun`: what every app's predictor shares — a run directory, its config and model, and the export.
+
+Loading checks the run directory (`seqkit.export.run_directory`): `config.json`, the recorded size and SHA-256 of
+every asset, and `model.keras`; a damaged or unfinished run raises `CorruptRunError` (exit 2 in the CLI), never a
+`KeyError` or a Keras traceback. `Application.load` also reports what the app's own loader trips on (a
+missing key, a missing or unreadable vocabulary) the same way.
+"""
 
 
 class TrainedRun:
@@ -10,6 +16,11 @@ class TrainedRun:
     Args:
         run: a `seqkit.export.run_directory.RunDirectory` written by `fit`.
         model: the trained Keras model, if already in memory (otherwise `model.keras` is loaded).
+
+    Raises:
+        CorruptRunError: `config.json` is missing, not JSON or lacks `app`; an asset does not match its record
+            in `config.json`; `model.keras` is missing or does not load.
+        WrongRunError: another app trained the run.
 
     Example:
 
@@ -24,6 +35,7 @@ class TrainedRun:
     def __init__(self, run, model=None):
         self.run = run
         self.config = run.read_config(app=self.app)
+        run.verify_assets(self.config)
         # Loaded here, never lazily inside a `tf.function` (variables made while tracing are not restored).
         self.model = model if model is not None else run.load_model()
 

@@ -2,8 +2,8 @@
 
 An application describes itself with an `AppSpec` and provides a Python API module with two functions:
 
-- `fit(*, data, valid, dataset, out, preset, model_overrides, training_overrides, **app_options)` returning an
-  object with `run_dir` and `summary()`;
+- `fit(*, data, valid, dataset, out, overwrite, preset, model_overrides, training_overrides, **app_options)`
+  returning an object with `run_dir` and `summary()`;
 - `load(model_dir)` returning a predictor with `predict(inputs)`, `evaluate(path, **options)`,
   `export(export_root, version=None)`, `format_prediction(result)` and `format_evaluation(metrics)`.
 
@@ -30,6 +30,7 @@ TRAINING_OPTION_NAMES = (
     "weight_averaging",
     "seed",
     "resume",
+    "checkpoint_every",
     "jit_compile",
     "precision",
     "strategy",
@@ -56,6 +57,9 @@ class AppSpec:
             itself).
         per_sentence_with_json: whether `evaluate --json` asks the API's `evaluate` for per-example scores
             (`per_sentence=True`).
+        application: the app's `seqkit.application.Application` (its module imports no TensorFlow); its
+            presets are the choices of `--preset` and its datasets those of `--dataset` (offered only when it
+            has some).
     """
 
     name: str
@@ -69,6 +73,15 @@ class AppSpec:
     extra_commands: tuple = ()
     data_path_type: object = options.existing_path
     per_sentence_with_json: bool = False
+    application: object = None
+
+    @property
+    def presets(self):
+        return tuple(self.application.presets) if self.application is not None else ("default",)
+
+    @property
+    def datasets(self):
+        return tuple(self.application.datasets) if self.application is not None else ()
 
     def api(self):
         return importlib.import_module(self.api_module)
@@ -89,8 +102,9 @@ def _emit(value, as_json, formatter):
 
 def _fit_command(spec):
     @click.command("fit")
-    @options.data_options_of(spec.data_path_type)
+    @options.data_options_of(spec.data_path_type, spec.datasets)
     @options.run_output_option
+    @options.preset_option_of(spec.presets)
     @options.model_options
     @options.training_options
     @options.compose(*spec.fit_options)
@@ -119,14 +133,16 @@ def _evaluate_command(spec):
     @click.option(
         "--data",
         type=spec.data_path_type,
-        required=spec.evaluate_data_required,
-        help="Labelled data to score." + ("" if spec.evaluate_data_required else " Default: the held-out data of the run."),
+        help="Labelled data to score. Default: the run's validation data, when `fit` had it from a file (--valid)"
+        + ("." if spec.evaluate_data_required else " or held it out of the embedded data."),
     )
     @options.json_option
     @options.compose(*spec.evaluate_options)
     @report_errors
     def evaluate(model_dir, data, as_json, **app_options):
         """Score a trained model on labelled data."""
+        if data is None:
+            data = run_validation_data(model_dir, spec)
         predictor = spec.api().load(model_dir)
         if spec.per_sentence_with_json:
             app_options["per_sentence"] = as_json
@@ -134,6 +150,29 @@ def _evaluate_command(spec):
         _emit(metrics, as_json, predictor.format_evaluation)
 
     return evaluate
+
+
+def run_validation_data(model_dir, spec):
+    """The validation file (or folder, or path prefix) that `fit` recorded in the run's `config.json`.
+
+    None for an app that evaluates its own held-out data (`evaluate_data_required=False`) when there is no such
+    file; otherwise a `UserInputError` saying that `--data` is needed and why.
+    """
+    import glob
+    import os
+
+    from seqkit.errors import UserInputError
+    from seqkit.export.run_directory import RunDirectory
+
+    config = RunDirectory(model_dir).read_config(app=spec.name)
+    valid = config.get("data", {}).get("valid")
+    if isinstance(valid, str) and (os.path.exists(valid) or glob.glob(glob.escape(valid) + ".*")):
+        click.echo(f"Evaluating on the run's validation data: {valid}", err=True)
+        return valid
+    if not spec.evaluate_data_required:
+        return None
+    reason = f"fit validated on {valid}, which is not a file here" if valid else "fit had no validation data"
+    raise UserInputError(f"give the data to evaluate with --data ({reason})", path=model_dir)
 
 
 def read_inputs(arguments, input_file):

@@ -17,26 +17,46 @@ def compose(*decorators):
 existing_file = click.Path(exists=True, dir_okay=False, readable=True)
 existing_path = click.Path(exists=True, readable=True)
 
-def data_options_of(path_type):
-    """`--data`, `--valid` and `--dataset`, with `path_type` as the Click type of the two paths."""
-    return compose(
+def data_options_of(path_type, datasets=()):
+    """`--data`, `--valid` and, when the app has `datasets`, `--dataset` choosing one of them; `path_type` is
+    the Click type of the two paths."""
+    decorators = [
         click.option("--data", type=path_type, help="Training data (file or folder). Default: the embedded corpus."),
         click.option("--valid", type=path_type, help="Validation data. Default: held out from --data."),
-        click.option("--dataset", help="Name of a standard public dataset to download and cache."),
-    )
+    ]
+    if datasets:
+        decorators.append(click.option(
+            "--dataset", type=click.Choice(sorted(datasets)),
+            help="A standard public dataset to download, check and cache instead of --data.",
+        ))
+    return compose(*decorators)
+
+
+def preset_option_of(presets):
+    """`--preset`, one of the app's `presets` (`"default"` first)."""
+    names = sorted(presets, key=lambda name: (name != "default", name))
+    return click.option("--preset", type=click.Choice(names), default="default", show_default=True,
+                        help="Named set of model and training defaults.")
 
 
 data_options = data_options_of(existing_path)
 
-run_output_option = click.option(
-    "--out",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Run directory to write (model, config, vocabularies, metrics, logs). Default: runs/<app>.",
+run_output_option = compose(
+    click.option(
+        "--out",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="Run directory to write (model, config, vocabularies, metrics, logs). Default: runs/<app>. "
+        "One that already holds a run needs --resume or --overwrite.",
+    ),
+    click.option(
+        "--overwrite",
+        is_flag=True,
+        help="Replace the run already in --out (kept if the fit fails before training starts).",
+    ),
 )
 
 model_options = compose(
-    click.option("--preset", default="default", show_default=True, help="Named set of model and training defaults."),
     click.option(
         "--cell",
         type=click.Choice(["rnn", "gru", "gru-simplified", "lstm", "lstm-peephole"]),
@@ -65,7 +85,19 @@ training_options = compose(
         help="Momentum (e.g. 0.99) of a moving average of the weights used to validate and keep the model.",
     ),
     click.option("--seed", type=int, default=None, help="Random seed for reproducible runs on CPU."),
-    click.option("--resume", is_flag=True, help="Continue an interrupted run in --out at its next epoch."),
+    click.option(
+        "--resume",
+        is_flag=True,
+        help="Continue the run in --out where it stopped, with its options (--epochs, --patience, --quiet, "
+        "--checkpoint-every, --jit-compile and --strategy may change).",
+    ),
+    click.option(
+        "--checkpoint-every",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="Also save the training state every N batches, so --resume after a kill loses at most N batches. "
+        "Default: at the end of each epoch only.",
+    ),
     click.option("--jit-compile/--no-jit-compile", default=None, help="Compile train steps with XLA."),
     click.option(
         "--precision", type=click.Choice(["float32", "mixed"]), help="mixed: float16 compute on GPU."

@@ -92,6 +92,44 @@ def atomic_open(path, mode="w", encoding="utf-8"):
         raise
 
 
+@contextlib.contextmanager
+def atomic_path(path, suffix=None):
+    """A temporary sibling path for a library that writes files by name (Keras, matplotlib, MIDI writers).
+
+    Yields the temporary path (an empty file that the block overwrites); when the block ends without an
+    exception it gets the permissions an ordinary `open(path, "w")` would (the umask applies, not the
+    owner-only mode of temporary files) and replaces `path`; otherwise it is removed. Parent folders are
+    created.
+
+    Args:
+        path: destination file.
+        suffix: the temporary file's suffix (default: `path`'s own, which some writers look at).
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "model.keras"
+    >>> with atomic_path(p) as temporary:
+    ...     _ = pathlib.Path(temporary).write_bytes(b"zip")
+    >>> p.read_bytes(), oct(p.stat().st_mode & 0o777) == oct(0o666 & ~_current_umask())
+    (b'zip', True)
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=_temporary_sibling_prefix(path), suffix=path.suffix if suffix is None else suffix, dir=path.parent
+    )
+    os.close(fd)
+    try:
+        yield tmp_name
+        os.chmod(tmp_name, 0o666 & ~_current_umask())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+
+
 def atomic_write_text(path, text, encoding="utf-8"):
     """Write `text` to `path` atomically; parent folders are created.
 

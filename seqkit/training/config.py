@@ -58,7 +58,12 @@ class TrainingConfig:
             is minimised or maximised is inferred from its name.
         seed: seeds Python, NumPy and TensorFlow and makes ops deterministic,
             or `None` for no seeding.
-        resume: continue from the backup in the run directory, if any.
+        resume: continue from the last training state in the run directory,
+            if any, exactly as if the run had not stopped (see `fit`).
+        checkpoint_every: also write the training state every this many
+            batches (positive integer) within an epoch, so that a run killed
+            in the middle of an epoch loses at most that many batches; `None`
+            writes it at the end of each epoch only.
         verbose: 0 (silent), 1 (progress bar) or 2 (one line per epoch).
         weight_averaging: `None`, or the momentum (between 0 and 1, e.g.
             0.99) of an exponential moving average of the weights kept by
@@ -90,6 +95,7 @@ class TrainingConfig:
     monitor: str = "val_loss"
     seed: int | None = None
     resume: bool = False
+    checkpoint_every: int | None = None
     verbose: int = 1
     weight_averaging: float | None = None
 
@@ -121,6 +127,11 @@ class TrainingConfig:
             raise ValueError(f"`monitor` must be a non-empty string. Received: monitor={self.monitor!r}")
         if self.seed is not None and (not _is_int(self.seed) or self.seed < 0):
             raise ValueError(f"`seed` must be None or a non-negative integer. Received: seed={self.seed!r}")
+        every = self.checkpoint_every
+        if every is not None and (not _is_int(every) or every < 1):
+            raise ValueError(
+                f"`checkpoint_every` must be None or a positive integer. Received: checkpoint_every={every!r}"
+            )
         if self.verbose not in (0, 1, 2):
             raise ValueError(f"`verbose` must be 0, 1 or 2. Received: verbose={self.verbose!r}")
         self.verbose = int(self.verbose)

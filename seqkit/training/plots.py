@@ -1,7 +1,8 @@
 """Training curves as a PNG, drawn without touching pyplot's global state."""
 
-import os
 import pathlib
+
+from seqkit.data.atomic import atomic_path
 
 
 _NOT_METRICS = ("loss", "learning_rate", "lr", "epoch")
@@ -54,9 +55,6 @@ def plot_training_curves(history, path, monitor="val_loss"):
         if axes.get_legend_handles_labels()[0]:
             axes.legend()
     figure.tight_layout()
-    path = pathlib.Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    figure.savefig(temporary, format="png", dpi=80)
-    os.replace(temporary, path)
-    return path
+    with atomic_path(path) as temporary:
+        figure.savefig(temporary, format="png", dpi=80)
+    return pathlib.Path(path)

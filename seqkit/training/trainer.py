@@ -2,7 +2,6 @@
 
 import csv
 import importlib.util
-import json
 import math
 import pathlib
 import shutil
@@ -10,10 +9,19 @@ import warnings
 
 import keras
 
+from seqkit.training import checkpoints
 from seqkit.training import strategy as strategy_lib
-from seqkit.training.callbacks import AveragedWeights, ResumableEarlyStopping, StopOnNaNLoss, monitor_mode
+from seqkit.training.callbacks import (
+    AveragedWeights,
+    EpochCheckpoint,
+    ResumableEarlyStopping,
+    StopOnNaNLoss,
+    TrainingCheckpoints,
+    monitor_mode,
+    write_history,
+)
 from seqkit.training.config import TrainingConfig
-from seqkit.training.determinism import reproducible
+from seqkit.training.determinism import reproducible, resumable_batches
 from seqkit.training.plots import plot_training_curves
 from seqkit.training.precision import dtype_policy_scope, resolve_precision
 from seqkit.training.run_dir import RunPaths
@@ -35,17 +43,26 @@ def fit(
 
     The model is built and compiled inside the strategy's scope (and under
     the dtype policy of `config.precision`), then trained with `model.fit`.
-    In `run_dir` it writes `checkpoints/` (weights after each epoch plus
-    Keras `BackupAndRestore` state), `history.csv`, `logs/` (TensorBoard) and
-    `plots/training_curves.png`; see `RunPaths`. In a multi-worker cluster
-    only the chief writes there; other workers write under
-    `run_dir/workers/<task>-<index>/`.
+    In `run_dir` it writes `checkpoints/` (weights after each epoch, and the
+    training state for `resume`), `history.csv` (one row per epoch, counted
+    from 1), `logs/` (TensorBoard) and `plots/training_curves.png`; see
+    `RunPaths`. Every checkpoint is written under a temporary name and
+    renamed when complete. In a multi-worker cluster only the chief writes
+    there; other workers write under `run_dir/workers/<task>-<index>/`.
 
-    With `config.resume`, training continues after the last finished epoch
-    with its weights and optimizer state, and `history.csv` is continued.
-    Without it, or when there is nothing to resume, an earlier run's
-    checkpoints and history are replaced. Seeding (`config.seed`) happens
-    inside `fit`, so a pipeline that shuffles should carry its own seed. With
+    The training state (see `seqkit.training.checkpoints`) is written at the
+    end of every epoch and, with `config.checkpoint_every`, every that many
+    batches. With `config.resume`, training continues from the newest intact
+    state (an older one, with a warning, when the newest is damaged): the
+    weights, the optimizer (iteration count, learning rate, moments, moving
+    averages), the dropout random state, the metrics of a half-done epoch,
+    early stopping and the history come back, and the data continues with
+    the same order and batch (see `resumable_batches`), so that a seeded run
+    killed at any point and resumed gives the numbers of an uninterrupted
+    one. Without `resume`, or when there is nothing to resume, an earlier
+    run's checkpoints and history are replaced. Seeding (`config.seed`)
+    happens inside `fit`, so a pipeline that shuffles should carry its own
+    seed, and be built afresh for each `fit`. With
     `config.early_stopping_patience`, training stops when `config.monitor`
     has not improved for that many epochs and the best weights are restored;
     a resumed run stops at the same epoch and restores the same weights as
@@ -72,6 +89,8 @@ def fit(
     Raises:
         NaNLossError: the loss became NaN or infinite; the checkpoint of the
             last finished epoch stays on disk and `resume` continues from it.
+        UserInputError: with `resume`, every training state of the run is
+            damaged, or the states do not fit the model.
 
     Example:
 
@@ -100,21 +119,36 @@ def fit(
         strategy = strategy_lib.get_strategy(config.strategy)
     with reproducible(config.seed):
         paths = _paths_for(run_dir, strategy)
-        resuming = _prepare_run_dir(paths, config.resume)
         model = _build_and_compile(build_model, strategy, config, loss, metrics)
-        fit_callbacks = _callbacks(paths, config, resuming) + list(callbacks or [])
-        x, y, batch_size = _unpack(train_ds, config.batch_size)
+        state, metrics_values = _prepare_run_dir(paths, model, config.resume)
+        batches, steps_per_epoch = resumable_batches(
+            train_ds,
+            batch_size=config.batch_size,
+            seed=config.seed,
+            epochs=config.epochs,
+            epoch=state.epoch,
+            batch=state.batch,
+            batches_per_epoch=state.batches_per_epoch,
+        )
+        if int(batches.cardinality()) >= 0:
+            state.batches_per_epoch = int(batches.cardinality())
+        if metrics_values:
+            # Keras builds the compiled metrics when it first traces a train step (or, under a
+            # distribution strategy, symbolically from a batch); their saved accumulators are restored
+            # before that, so build them the symbolic way now, from the shapes of the batches alone.
+            model._symbolic_build(data_batch=batches.element_spec)
+        fit_callbacks = _callbacks(paths, config, state, metrics_values) + list(callbacks or [])
         with warnings.catch_warnings():
             # A streamed dataset has no known length: Keras learns it at the end of the first epoch and warns.
             warnings.filterwarnings("ignore", message="Your input ran out of data")
             model.fit(
-                x,
-                y,
-                batch_size=batch_size,
-                # Arrays are shuffled by Keras; a dataset by its own pipeline.
-                shuffle=y is not None,
+                batches,
                 epochs=config.epochs,
+                initial_epoch=min(state.epoch, config.epochs),
+                steps_per_epoch=steps_per_epoch,
+                shuffle=False,  # `resumable_batches` orders the data
                 validation_data=valid_ds,
+                validation_batch_size=config.batch_size if isinstance(valid_ds, tuple) else None,
                 callbacks=fit_callbacks,
                 verbose=config.verbose,
             )
@@ -130,14 +164,14 @@ def read_history(path):
 
     >>> import os, tempfile
     >>> path = os.path.join(tempfile.mkdtemp(), "history.csv")
-    >>> _ = open(path, "w").write("epoch,loss\\n0,0.5\\n1,0.25\\n")
+    >>> _ = open(path, "w").write("epoch,loss\\n1,0.5\\n2,0.25\\n")
     >>> read_history(path)
     {'loss': [0.5, 0.25]}
     """
     with open(path, newline="") as file:
         rows = list(csv.DictReader(file))
     names = [name for name in (rows[0] if rows else {}) if name != "epoch"]
-    # `CSVLogger` writes "NA" in `val_` columns of a run without validation.
+    # "NA" stands for the `val_` values of an epoch without validation.
     return {
         name: [math.nan if row[name] == "NA" else float(row[name]) for row in rows]
         for name in names
@@ -152,35 +186,41 @@ def _paths_for(run_dir, strategy):
     return RunPaths(pathlib.Path(run_dir) / "workers" / worker)
 
 
-def _prepare_run_dir(paths, resume):
-    """Makes the directories; returns whether a backup will be resumed."""
-    metadata = paths.backup / "training_metadata.json"
-    resuming = resume and metadata.is_file()
-    if resuming:
-        finished = json.loads(metadata.read_text())["epoch"]
-        _truncate_history(paths.history, finished)
-    else:
-        shutil.rmtree(paths.backup, ignore_errors=True)
+def _prepare_run_dir(paths, model, resume):
+    """Restores the newest training state or clears the run's training files.
+
+    Returns `(TrainingState, metrics arrays or None)`: where training starts
+    and, in the middle of an epoch, the metrics' accumulators to restore when
+    it begins. On resume, `history.csv` is rewritten from the state, and the
+    weights of the epochs to train again, states of damaged files and files
+    that a killed process left half-written are removed.
+    """
+    for temporary in paths.temporary_files():
+        temporary.unlink(missing_ok=True)
+    if resume and model.optimizer is not None and not model.optimizer.built:
+        # So that its variables can be checked against the state and restored.
+        model.optimizer.build(model.trainable_variables)
+    found = checkpoints.latest_state(paths, model) if resume else None
+    if found is None:
+        shutil.rmtree(paths.state, ignore_errors=True)
         for checkpoint in paths.epoch_checkpoints().values():
             checkpoint.unlink()
-    for directory in (paths.checkpoints, paths.logs, paths.plots):
+        paths.history.unlink(missing_ok=True)
+        state, metrics_values = checkpoints.TrainingState(), None
+    else:
+        _, state, arrays = found
+        checkpoints.restore(checkpoints.model_and_optimizer_variables(model), arrays["model_and_optimizer"])
+        metrics_values = arrays["metrics_variables"] or None
+        for step, path in paths.state_files().items():
+            if step > state.step:
+                checkpoints.remove_state(path)
+        for epoch, checkpoint in paths.epoch_checkpoints().items():
+            if epoch > state.epoch:
+                checkpoint.unlink()
+        write_history(paths.history, state.history)
+    for directory in (paths.checkpoints, paths.state, paths.logs, paths.plots):
         directory.mkdir(parents=True, exist_ok=True)
-    return resuming
-
-
-def _truncate_history(path, finished_epochs):
-    """Keeps the header and the rows of the first `finished_epochs` epochs.
-
-    An interruption between writing the history row and the backup of an
-    epoch would otherwise leave a row for an epoch that is trained again.
-    """
-    if not path.is_file():
-        return
-    lines = path.read_text().splitlines(keepends=True)
-    kept = lines[:1] + [line for line in lines[1:] if int(line.split(",", 1)[0]) < finished_epochs]
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text("".join(kept))
-    temporary.replace(path)
+    return state, metrics_values
 
 
 def _build_and_compile(build_model, strategy, config, loss, metrics):
@@ -214,12 +254,13 @@ def _build_and_compile(build_model, strategy, config, loss, metrics):
     return model
 
 
-def _callbacks(paths, config, resuming):
+def _callbacks(paths, config, state, metrics_values):
     averaged = AveragedWeights() if config.weight_averaging is not None else None
+    resuming = state.epoch > 0 or state.batch > 0
+    training_checkpoints = TrainingCheckpoints(paths, state, config.checkpoint_every, metrics_values)
     callbacks = [
-        StopOnNaNLoss(paths.latest_checkpoint),
-        keras.callbacks.ModelCheckpoint(paths.checkpoint_pattern, save_weights_only=True),
-        keras.callbacks.CSVLogger(str(paths.history), append=resuming),
+        StopOnNaNLoss(paths.latest_checkpoint, resumed_batches=state.batch),
+        EpochCheckpoint(paths),
     ]
     if _tensorboard_installed():
         callbacks.append(keras.callbacks.TensorBoard(str(paths.logs)))
@@ -242,27 +283,17 @@ def _callbacks(paths, config, resuming):
         )
         callbacks.append(early_stopping)
     if averaged is not None:
-        # Checkpoints, early stopping and TensorBoard see the averaged weights; the backup the raw ones.
+        # Checkpoints, early stopping and TensorBoard see the averaged weights; the training state the raw ones.
         callbacks = [averaged.enter, *callbacks, averaged.leave]
-    # Backed up after the checkpoint and the history row of an epoch, so a
-    # resumed run never skips an epoch that left no trace.
-    callbacks.append(keras.callbacks.BackupAndRestore(str(paths.backup), delete_checkpoint=False))
+    # The state comes after the epoch's weights file, so a resumed run never skips an epoch that left no
+    # trace. The hook that lets training go on after the rest of a half-done epoch runs before early stopping
+    # may stop it.
+    callbacks = [training_checkpoints.end_of_partial_epoch, *callbacks, training_checkpoints]
     if early_stopping is not None:
-        # After the backup is restored: a resumed run that had already stopped trains no more epochs.
+        # A resumed run that had already stopped trains no more epochs.
         callbacks.append(early_stopping.after_restore)
     return callbacks
 
 
 def _tensorboard_installed():
     return importlib.util.find_spec("tensorboard") is not None
-
-
-def _unpack(data, batch_size):
-    """`(x, y, batch_size)` arguments of `model.fit` for a dataset or arrays."""
-    if isinstance(data, tuple):
-        if len(data) != 2:
-            raise ValueError(
-                f"`train_ds` must be a tf.data.Dataset or a tuple (x, y). Received: a tuple of {len(data)} items"
-            )
-        return data[0], data[1], batch_size
-    return data, None, None

@@ -97,5 +97,5 @@ def test_resume_keeps_the_runs_vocabulary_and_continues_the_history(tmp_path):
     )
     assert (out / "words.txt").read_text(encoding="utf-8") == words
     history = (out / "history.csv").read_text(encoding="utf-8").splitlines()
-    assert [line.split(",")[0] for line in history[1:]] == ["0", "1"]
+    assert [line.split(",")[0] for line in history[1:]] == ["1", "2"]  # epochs counted from 1
     assert result.data["train_sentences"] == 9

@@ -237,7 +237,7 @@ def test_model_overrides_are_kept_when_the_option_of_the_same_name_is_not_given(
 
 # === api_fit ===
 
-SHARED = ["data", "valid", "dataset", "out", "preset", "model_overrides", "training_overrides"]
+SHARED = ["data", "valid", "dataset", "out", "preset", "model_overrides", "training_overrides", "overwrite"]
 
 
 def test_api_fit_has_a_signature_of_shared_and_app_options():
@@ -246,7 +246,7 @@ def test_api_fit_has_a_signature_of_shared_and_app_options():
     assert list(parameters) == SHARED + ["units", "level", "column"]
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters.values())
     defaults = {name: p.default for name, p in parameters.items()}
-    assert defaults == {**dict.fromkeys(SHARED), "out": "runs/fake", "preset": "default",
+    assert defaults == {**dict.fromkeys(SHARED), "out": "runs/fake", "preset": "default", "overwrite": False,
                         "units": None, "level": None, "column": "text"}
     assert fit.__name__ == "fit"
     assert inspect.signature(Fake().api_fit(out_default="elsewhere")).parameters["out"].default == "elsewhere"

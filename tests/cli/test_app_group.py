@@ -51,7 +51,7 @@ def test_fit_splits_model_training_and_app_options(monkeypatch, tmp_path):
         group,
         [
             "fit", "--units", "8", "--epochs", "3", "--seed", "5", "--weight-averaging", "0.99",
-            "--flavour", "spicy", "--quiet", "--out", str(tmp_path),
+            "--checkpoint-every", "50", "--flavour", "spicy", "--quiet", "--out", str(tmp_path),
         ],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -62,6 +62,7 @@ def test_fit_splits_model_training_and_app_options(monkeypatch, tmp_path):
         "epochs": 3,
         "seed": 5,
         "weight_averaging": 0.99,
+        "checkpoint_every": 50,
         "resume": False,
         "verbose": 0,
     }
@@ -134,10 +135,41 @@ def test_evaluate_data_can_be_optional(monkeypatch, tmp_path):
             return {"nll": 1.5}
 
     monkeypatch.setattr(FAKE_API, "load", lambda model_dir: HeldOut())
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"app": "fake", "data": {"train": "t.csv", "valid": "10% of t.csv"}}))
     runner = CliRunner()
     optional = make_group(monkeypatch, evaluate_data_required=False)
     result = runner.invoke(optional, ["evaluate", "--model", str(tmp_path), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == {"nll": 1.5} and seen["path"] is None
     required = make_group(monkeypatch)
-    assert runner.invoke(required, ["evaluate", "--model", str(tmp_path)]).exit_code == 2
+    result = runner.invoke(required, ["evaluate", "--model", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output.strip() == (f"Error: {tmp_path}: give the data to evaluate with --data (fit validated on "
+                                      "10% of t.csv, which is not a file here)")
+    # A run trained with --valid FILE is evaluated on that file, for every app.
+    valid = tmp_path / "valid.csv"
+    valid.write_text("x\n")
+    config.write_text(json.dumps({"app": "fake", "data": {"train": "t.csv", "valid": str(valid)}}))
+    for group in (optional, required):
+        result = runner.invoke(group, ["evaluate", "--model", str(tmp_path), "--json"])
+        assert result.exit_code == 0, result.output
+        assert seen["path"] == str(valid)
+        assert f"Evaluating on the run's validation data: {valid}" in result.output
+
+
+def test_preset_choices_and_dataset_only_where_the_app_has_datasets():
+    from seqkit.cli.main import cli
+
+    runner = CliRunner()
+    ner = runner.invoke(cli, ["ner", "fit", "--help"]).output
+    assert "--preset [default|tiny]" in ner and "--dataset [conll2003]" in ner
+    lm = runner.invoke(cli, ["lm", "fit", "--help"]).output
+    assert "--preset [default|large|tiny]" in lm and "--dataset" not in lm
+    for app in ("music", "translate", "dna", "video"):
+        assert "--dataset" not in runner.invoke(cli, [app, "fit", "--help"]).output, app
+    assert "--dataset [fsdd|yesno]" in runner.invoke(cli, ["speech", "fit", "--help"]).output
+    wrong = runner.invoke(cli, ["ner", "fit", "--preset", "huge"])
+    assert wrong.exit_code == 2 and "'huge' is not one of 'default', 'tiny'" in wrong.output
+    none = runner.invoke(cli, ["lm", "fit", "--dataset", "x"])
+    assert none.exit_code == 2 and "No such option '--dataset'" in none.output

@@ -125,3 +125,26 @@ def test_directory_overwrite_error_keeps_old_content(tmp_path):
             raise ValueError("stop")
     assert (final / "old.txt").read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["1"]
+
+
+def test_atomic_path_gives_ordinary_permissions_and_cleans_up(tmp_path):
+    import os
+
+    import pytest
+
+    from seqkit.data.atomic import atomic_path
+
+    previous = os.umask(0o022)
+    try:
+        with atomic_path(tmp_path / "sub" / "model.keras") as temporary:
+            assert temporary.endswith(".keras") and os.path.dirname(temporary) == str(tmp_path / "sub")
+            with open(temporary, "wb") as handle:
+                handle.write(b"zip")
+        assert (tmp_path / "sub" / "model.keras").stat().st_mode & 0o777 == 0o644
+        with pytest.raises(RuntimeError):
+            with atomic_path(tmp_path / "sub" / "model.keras") as temporary:
+                raise RuntimeError("writer failed")
+        assert (tmp_path / "sub" / "model.keras").read_bytes() == b"zip"
+        assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["model.keras"]
+    finally:
+        os.umask(previous)

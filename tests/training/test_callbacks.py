@@ -61,11 +61,11 @@ def _weights_of_epoch(epoch):
 
 
 def _write_run(run, values, monitor="val_x"):
-    """A history.csv with `values` of `monitor` (None: "NA") and the checkpoint of every epoch."""
+    """A history.csv (1-based epochs) with `values` of `monitor` (None: "NA") and the checkpoint of every epoch."""
     model = _linear_model()
     lines = [f"epoch,loss,{monitor}"]
     for epoch, value in enumerate(values):
-        lines.append(f"{epoch},1.0,{'NA' if value is None else repr(value)}")
+        lines.append(f"{epoch + 1},1.0,{'NA' if value is None else repr(value)}")
         model.set_weights(_weights_of_epoch(epoch + 1))
         model.save_weights(run / f"epoch_{epoch + 1}.weights.h5")
     (run / "history.csv").write_text("\n".join(lines) + "\n")
@@ -151,3 +151,18 @@ def test_resumed_early_stopping_errors(tmp_path):
     resumed.set_model(_linear_model())
     with pytest.raises(UserInputError, match="epoch_2.weights.h5: the weights of the best epoch are missing"):
         resumed.on_train_begin()
+    # Truncated (as a kill while writing in place would leave it) rather than missing.
+    data = checkpoint_for_epoch(1).read_bytes()
+    checkpoint_for_epoch(2).write_bytes(data[: len(data) // 2])
+    with pytest.raises(UserInputError, match=r"epoch_2.weights.h5: the weights of the best epoch are damaged \("):
+        resumed.on_train_begin()
+
+
+def test_stop_on_nan_numbers_batches_within_an_epoch_resumed_in_its_middle():
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    x = np.array([[1.0], [np.inf]], dtype="float32")
+    stop = StopOnNaNLoss(lambda: None, resumed_batches=5)  # batches 1-5 of epoch 1 were trained before
+    with pytest.raises(NaNLossError) as info:
+        model.fit(x, x, batch_size=1, shuffle=False, verbose=0, epochs=2, callbacks=[stop])
+    assert (info.value.epoch, info.value.batch) == (1, 7)

@@ -15,6 +15,7 @@ def test_defaults_turn_clipping_on_and_extras_off():
     assert config.early_stopping_patience is None
     assert config.jit_compile is False and config.resume is False
     assert config.weight_averaging is None
+    assert config.checkpoint_every is None  # states at the end of epochs only
 
 
 def test_json_round_trip():
@@ -30,6 +31,7 @@ def test_json_round_trip():
         monitor="val_accuracy",
         seed=7,
         resume=True,
+        checkpoint_every=50,
         verbose=0,
         weight_averaging=0.99,
     )
@@ -63,6 +65,8 @@ def test_from_dict_fills_defaults_and_rejects_unknown_keys():
         ({"monitor": ""}, "`monitor` must be a non-empty string."),
         ({"seed": -3}, "`seed` must be None or a non-negative integer."),
         ({"resume": "yes"}, "`resume` must be True or False."),
+        ({"checkpoint_every": 0}, "`checkpoint_every` must be None or a positive integer. Received: checkpoint_every=0"),
+        ({"checkpoint_every": 2.5}, "`checkpoint_every` must be None or a positive integer."),
         ({"verbose": 3}, "`verbose` must be 0, 1 or 2. Received: verbose=3"),
         ({"weight_averaging": 1.0}, "`weight_averaging` must be None or a number between 0 and 1 (exclusive). "),
         ({"weight_averaging": 0}, "`weight_averaging` must be None or a number between 0 and 1"),

@@ -1,4 +1,5 @@
 import dataclasses
+import json
 import math
 
 import keras
@@ -197,7 +198,7 @@ def test_history_csv_curves_and_tensorboard_logs(tmp_path):
     _, history = fit(build_mlp, data, data, tmp_path, settings, "mse", metrics=["mae"])
     header, *rows = (tmp_path / "history.csv").read_text().splitlines()
     assert header.split(",") == ["epoch", "loss", "mae", "val_loss", "val_mae"]
-    assert [row.split(",")[0] for row in rows] == ["0", "1", "2"]
+    assert [row.split(",")[0] for row in rows] == ["1", "2", "3"]  # as checkpoints and messages count
     assert sorted(history) == ["loss", "mae", "val_loss", "val_mae"]
     assert all(len(values) == 3 for values in history.values())
     png = (tmp_path / "plots/training_curves.png").read_bytes()
@@ -325,10 +326,18 @@ def test_early_stopping_with_weight_averaging_restores_the_best_average(tmp_path
     assert float(model.evaluate(x, -x, verbose=0)) == pytest.approx(history["val_loss"][0], rel=1e-5)
 
 
+def shuffled_regression_data(n=32, batch_size=4):
+    """A pipeline built afresh, as each run builds its own; reshuffled every epoch."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(n, 4)).astype("float32")
+    y = np.tanh(x @ np.array([[1.0], [-2.0], [0.5], [1.5]], dtype="float32"))
+    tf.random.set_seed(1)  # as seqkit's pipelines do, so the order depends on the seed alone
+    return tf.data.Dataset.from_tensor_slices((x, y)).shuffle(n, seed=1).batch(batch_size)
+
+
 def test_same_seed_gives_the_same_weights(tmp_path):
-    data = regression_data(n=16).shuffle(16, seed=1)
-    first, _ = fit(build_mlp, data, None, tmp_path / "a", config(epochs=2), "mse")
-    second, _ = fit(build_mlp, data, None, tmp_path / "b", config(epochs=2), "mse")
+    first, _ = fit(build_mlp, shuffled_regression_data(), None, tmp_path / "a", config(epochs=2), "mse")
+    second, _ = fit(build_mlp, shuffled_regression_data(), None, tmp_path / "b", config(epochs=2), "mse")
     for a, b in zip(first.get_weights(), second.get_weights()):
         np.testing.assert_array_equal(a, b)
 
@@ -372,3 +381,101 @@ def test_jit_compile_is_passed_to_keras_unless_ops_are_deterministic(tmp_path):
     with pytest.warns(UserWarning, match="jit_compile"):
         model, _ = fit(build_mlp, data, None, tmp_path / "b", settings, "mse")
     assert model.jit_compile is False
+
+
+class InterruptAtStep(keras.callbacks.Callback):
+    """Simulates a crash once the given 1-based batch of the run has ended."""
+
+    def __init__(self, step):
+        super().__init__()
+        self.step = step
+        self.steps = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps += 1
+        if self.steps == self.step:
+            raise Interrupted()
+
+
+def build_dropout_mlp():
+    inputs = keras.Input((4,))
+    hidden = keras.layers.Dropout(0.3)(keras.layers.Dense(8, activation="tanh")(inputs))
+    return keras.Model(inputs, keras.layers.Dense(1)(hidden))
+
+
+def _fit_dropout(run_dir, settings, callbacks=()):
+    # A fresh pipeline for each run, reshuffled every epoch (4 batches), and validation for early stopping.
+    return fit(
+        build_dropout_mlp,
+        shuffled_regression_data(n=16, batch_size=4),
+        regression_data(n=8),
+        run_dir,
+        settings,
+        "mse",
+        metrics=["mae"],
+        callbacks=list(callbacks),
+    )
+
+
+@pytest.mark.parametrize("weight_averaging", [None, 0.9])
+def test_resume_in_the_middle_of_an_epoch_matches_an_uninterrupted_run(tmp_path, weight_averaging):
+    settings = config(epochs=3, checkpoint_every=3, early_stopping_patience=5, weight_averaging=weight_averaging)
+    straight, straight_history = _fit_dropout(tmp_path / "b", settings)
+    # Killed after batch 8 of 12; the last state is after batch 6, in the middle of epoch 2.
+    with pytest.raises(Interrupted):
+        _fit_dropout(tmp_path / "a", settings, [InterruptAtStep(8)])
+    paths = RunPaths(tmp_path / "a")
+    assert list(paths.state_files()) == [4, 6]
+    assert json.loads(paths.state_file(6).read_text())["batch"] == 2
+
+    record = RecordEpochs()
+    resumed, history = _fit_dropout(tmp_path / "a", dataclasses.replace(settings, resume=True), [record])
+    assert record.epochs == [2, 3]
+    assert history == straight_history  # the same numbers, the epoch-2 loss over all of its 4 batches
+    for got, want in zip(resumed.get_weights(), straight.get_weights(), strict=True):
+        np.testing.assert_array_equal(got, want)
+    assert int(resumed.optimizer.iterations.numpy()) == int(straight.optimizer.iterations.numpy()) == 12
+
+
+def test_states_are_written_within_the_first_epoch_too(tmp_path):
+    with pytest.raises(Interrupted):
+        _fit_dropout(tmp_path, config(epochs=2, checkpoint_every=3), [InterruptAtStep(4)])
+    assert list(RunPaths(tmp_path).state_files()) == [3]  # a kill in epoch 1 loses at most 3 batches
+
+
+def test_resume_from_a_truncated_checkpoint_falls_back_to_the_previous_one(tmp_path):
+    settings = config(epochs=3, checkpoint_every=3)
+    _, straight_history = _fit_dropout(tmp_path / "b", settings)
+    with pytest.raises(Interrupted):
+        _fit_dropout(tmp_path / "a", settings, [InterruptAtStep(10)])
+    paths = RunPaths(tmp_path / "a")
+    assert list(paths.state_files()) == [8, 9]
+    # A kill while writing in place would truncate the newest file; a kill while writing a temporary one leaves it.
+    newest = paths.state_file(9).with_suffix(".npz")
+    newest.write_bytes(newest.read_bytes()[:200])
+    stray = [paths.state / ".step_000000012.npz.tmp-abc123", paths.checkpoints / ".epoch_0003.weights.h5.tmp-x.weights.h5"]
+    for path in stray:
+        path.write_bytes(b"half")
+
+    with pytest.warns(UserWarning, match=r"step_000000009.json is damaged \(.*\); resuming from .*step_000000008.json"):
+        _, history = _fit_dropout(tmp_path / "a", dataclasses.replace(settings, resume=True))
+    assert history == straight_history
+    assert not any(path.exists() for path in stray)
+    assert list(paths.epoch_checkpoints()) == [1, 2, 3]
+
+
+def test_a_dataset_of_unknown_length_resumes_in_the_middle_of_an_epoch_once_its_length_is_known(tmp_path):
+    def unknown_length():
+        return shuffled_regression_data(n=16, batch_size=4).filter(lambda x, y: True)
+
+    def run(run_dir, settings, callbacks=()):
+        return fit(build_dropout_mlp, unknown_length(), None, run_dir, settings, "mse", callbacks=list(callbacks))
+
+    settings = config(epochs=3, checkpoint_every=3, monitor="loss")
+    _, straight_history = run(tmp_path / "b", settings)
+    with pytest.raises(Interrupted):
+        run(tmp_path / "a", settings, [InterruptAtStep(11)])
+    # No state within epoch 1 (its length was not known yet), then states after batches 4, 6, 8 and 9.
+    assert list(RunPaths(tmp_path / "a").state_files()) == [8, 9]
+    _, history = run(tmp_path / "a", dataclasses.replace(settings, resume=True))
+    assert history == straight_history

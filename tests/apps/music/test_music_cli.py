@@ -211,3 +211,8 @@ def test_generate_refuses_a_non_midi_name_and_json_always_prints(trained_music_r
                    "--no-piano-roll")
     assert upper.exit_code == 0, upper.output
     assert json.loads(upper.output)["file"] == str(tmp_path / "SONG.MID")
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "SONG.MID").stat().st_mode & 0o777 == 0o666 & ~umask  # not owner-only

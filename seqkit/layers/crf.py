@@ -140,6 +140,11 @@ class CRF(keras.layers.Layer):
         transitions = tf.convert_to_tensor(self.transitions)
         steps = tf.transpose(potentials, [1, 0, 2])
         step_mask = tf.transpose(mask)
+        # One masked step more at the end, so that the scans below never run over zero steps (one-word
+        # sentences): a graph with an unknown batch size cannot stack an empty list. Its pointers are the
+        # identity, and its column is dropped from the path.
+        steps = tf.concat([steps, tf.zeros_like(steps[:1])], axis=0)
+        step_mask = tf.concat([step_mask, tf.zeros_like(step_mask[:1])], axis=0)
         first = tf.convert_to_tensor(self.start_transitions) + steps[0]
         identity = tf.broadcast_to(tf.range(self.num_tags), tf.shape(first))
 
@@ -164,7 +169,7 @@ class CRF(keras.layers.Layer):
             return tf.gather(step_pointers, tag, batch_dims=1)
 
         earlier = tf.scan(backward, pointers, initializer=last_tag, reverse=True)
-        path = tf.transpose(tf.concat([earlier, last_tag[None]], axis=0))
+        path = tf.transpose(tf.concat([earlier, last_tag[None]], axis=0))[:, :-1]
         path = tf.where(mask, path, PAD_TAG)
         return tf.gather(path, tf.argsort(order, axis=1), batch_dims=1)
 
@@ -206,6 +211,11 @@ class CRF(keras.layers.Layer):
         transitions = tf.convert_to_tensor(self.transitions)
         steps = tf.transpose(potentials, [1, 0, 2])
         step_mask = tf.transpose(mask)
+        # One masked step more at the end, so that the scans below never run over zero steps (one-word
+        # sentences): a graph with an unknown batch size cannot stack an empty list. Its pointers are the
+        # identity, and its column is dropped from the path.
+        steps = tf.concat([steps, tf.zeros_like(steps[:1])], axis=0)
+        step_mask = tf.concat([step_mask, tf.zeros_like(step_mask[:1])], axis=0)
         first = tf.convert_to_tensor(self.start_transitions) + steps[0]
 
         def forward(alpha, step):

@@ -64,7 +64,8 @@ class TrainingConfig:
             batches (positive integer) within an epoch, so that a run killed
             in the middle of an epoch loses at most that many batches; `None`
             writes it at the end of each epoch only.
-        verbose: 0 (silent), 1 (progress bar) or 2 (one line per epoch).
+        verbose: 0 (silent), 1 (progress bar on a terminal, one line per epoch elsewhere) or 2
+            (one line per epoch).
         weight_averaging: `None`, or the momentum (between 0 and 1, e.g.
             0.99) of an exponential moving average of the weights kept by
             the optimizer. Validation, checkpoints, early stopping and the

@@ -150,11 +150,30 @@ def fit(
                 validation_data=valid_ds,
                 validation_batch_size=config.batch_size if isinstance(valid_ds, tuple) else None,
                 callbacks=fit_callbacks,
-                verbose=config.verbose,
+                verbose=keras_verbosity(config.verbose),
             )
     history = read_history(paths.history)
     plot_training_curves(history, paths.curves, monitor=config.monitor)
     return model, history
+
+
+def keras_verbosity(verbose, stream=None):
+    """Keras's `verbose` for ours: a progress bar (1) only on a terminal; elsewhere one line per epoch (2).
+
+    A bar redrawn into a file or a pipe makes a log of tens of kilobytes of carriage returns.
+
+    Example:
+
+    >>> import io
+    >>> keras_verbosity(1, stream=io.StringIO()), keras_verbosity(0), keras_verbosity(2)
+    (2, 0, 2)
+    """
+    import sys
+
+    stream = sys.stdout if stream is None else stream
+    if verbose == 1 and not (hasattr(stream, "isatty") and stream.isatty()):
+        return 2
+    return verbose
 
 
 def read_history(path):

@@ -130,6 +130,10 @@ def test_decode_in_tf_function_with_unknown_shapes():
     short = decode(potentials[:2, :2], MASK[:2, :2])
     assert short.shape == (2, 2)
     assert len(decode.get_concrete_function().graph.as_graph_def().node) > 0
+    # A batch whose longest sequence is one step (one-word sentences): the best single tag.
+    one = decode(potentials[:2, :1], np.ones((2, 1), bool)).numpy()
+    start, end = (np.asarray(w) for w in (crf.start_transitions, crf.end_transitions))
+    np.testing.assert_array_equal(one[:, 0], np.argmax(start + potentials[:2, 0] + end, axis=1))
 
 
 def _tagger(crf):

@@ -105,6 +105,14 @@ class NerApplication(Application):
 
         return tagger_loss(model)
 
+    def metrics(self, context):
+        from seqkit.tasks import tagger_tag_f1
+
+        tags = context.vectorizer.tags
+        if "O" not in tags:
+            return None
+        return [tagger_tag_f1(lambda: context.model, tags.index("O"))]
+
     def embedding_vocabulary(self, context):
         return context.vectorizer.words, context.vectorizer.normalize
 

@@ -75,6 +75,7 @@ class FitContext:
         vectorizer: what the app built (or loaded on `--resume`) to encode examples.
         counts: `{"train": examples, "valid": examples}` after encoding.
         builder_arguments: the builder's keyword arguments, once known.
+        model: the Keras model, once built (for metrics that need it, such as a CRF's decoding).
         extras: the app's own facts, to keep between hooks (label counts, skipped files, ...).
     """
 
@@ -88,6 +89,7 @@ class FitContext:
     vectorizer: object = None
     counts: dict = dataclasses.field(default_factory=dict)
     builder_arguments: dict = dataclasses.field(default_factory=dict)
+    model: object = None
     extras: dict = dataclasses.field(default_factory=dict)
 
 

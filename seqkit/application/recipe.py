@@ -147,17 +147,15 @@ def _fit(app, settings, config, *, data, valid, dataset, lifecycle):
     valid_ds = _dataset(context, shards["valid"], training=False) if shards["valid"] is not None else None
     if valid_ds is None and config.monitor.startswith("val_"):
         config.monitor = config.monitor[len("val_") :]
-    built = {}
-
     def build_model():
         model = app.build_model(context)
         if vectors is not None:
             model.get_layer("token_embedding").set_weights([vectors])
-        built["model"] = model
+        context.model = model
         return model
 
     def loss(y_true, y_pred):
-        return app.loss(context, built["model"])(y_true, y_pred)
+        return app.loss(context, context.model)(y_true, y_pred)
 
     metrics = app.metrics(context) if valid_ds is not None else None
     model, history = training.fit(build_model, train_ds, valid_ds, run.path, config, loss, metrics)

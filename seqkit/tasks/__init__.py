@@ -32,7 +32,13 @@ from seqkit.tasks.sequence_classifier import (
     classifier_loss,
     sequence_classifier,
 )
-from seqkit.tasks.sequence_tagger import SEQUENCE_TAGGER_PRESETS, decode_tags, sequence_tagger, tagger_loss
+from seqkit.tasks.sequence_tagger import (
+    SEQUENCE_TAGGER_PRESETS,
+    decode_tags,
+    sequence_tagger,
+    tagger_loss,
+    tagger_tag_f1,
+)
 from seqkit.tasks.video_classifier import VIDEO_CLASSIFIER_PRESETS, video_classifier
 
 __all__ = [
@@ -67,5 +73,6 @@ __all__ = [
     "sequence_classifier",
     "sequence_tagger",
     "tagger_loss",
+    "tagger_tag_f1",
     "video_classifier",
 ]

@@ -192,3 +192,30 @@ def test_argument_errors(kwargs, message):
 def test_needs_some_input():
     with pytest.raises(ValueError, match="At least one of"):
         sequence_tagger(None, 3)
+
+
+def test_tag_f1_metric_counts_only_words_inside_entities():
+    import keras
+
+    from seqkit.tasks import tagger_tag_f1
+
+    model = sequence_tagger(20, 3, embedding_dim=4, units=4, head="softmax")
+    metric = tagger_tag_f1(lambda: model, outside_tag=0)
+    gold = np.array([[0, 1, 2, -1], [0, 0, 1, 1]])
+    predicted = np.array([[0, 1, 1, 2], [1, 0, 1, 0]])  # the -1 position's prediction is ignored
+    logits = keras.ops.one_hot(predicted, 3) * 10.0
+    metric.update_state(gold, logits)
+    # inside gold: 4 words (1, 2, 1, 1); inside predicted: 4 (1, 1, 1, 1 at valid steps); found: 2.
+    assert float(metric.result()) == pytest.approx(2 * 2 / (4 + 4))
+    everything_outside = tagger_tag_f1(lambda: model, outside_tag=0)
+    everything_outside.update_state(gold, keras.ops.one_hot(np.zeros((2, 4), int), 3) * 10.0)
+    assert float(everything_outside.result()) == 0.0
+    crf_model = sequence_tagger(20, 3, embedding_dim=4, units=4)
+    crf_metric = tagger_tag_f1(lambda: crf_model, outside_tag=0)
+    tokens = np.array([[3, 4, 5, 0], [6, 7, 8, 9]])
+    crf_metric.update_state(gold, crf_model(tokens))
+    decoded = np.asarray(decode_tags(crf_model, crf_model(tokens), mask=gold >= 0))
+    valid = gold >= 0
+    found = ((decoded == gold) & (gold != 0) & valid).sum()
+    total = ((decoded != 0) & valid).sum() + ((gold != 0) & valid).sum()
+    assert float(crf_metric.result()) == pytest.approx(2 * found / total if total else 0.0)

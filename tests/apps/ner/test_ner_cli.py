@@ -22,6 +22,13 @@ def test_fit_writes_a_complete_run_directory(trained_ner_run):
     assert "entity F1" in output
     # The toy corpus is fully regular: a working tagger gets (nearly) every entity.
     assert metrics["f1"] >= 0.9
+    # The training curves follow the tagging quality per epoch, not only the loss.
+    import csv
+
+    with open(out / "history.csv", newline="") as handle:
+        history = list(csv.DictReader(handle))
+    assert {"tag_f1", "val_tag_f1"} <= set(history[0]) and history[0]["epoch"] == "1"
+    assert float(history[-1]["val_tag_f1"]) >= 0.8
 
 
 def test_predict_returns_entities_with_character_offsets(trained_ner_run):

@@ -69,12 +69,20 @@ def score_command(model_dir, sentences, input_file, compare, as_json):
     show_default=True,
     help="Longest sequence in tokens (characters or words), prefix included.",
 )
+@click.option(
+    "--min-length",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Shortest sequence in tokens, prefix included: <EOS> is not sampled before (at most --max-length; "
+    "equal to it: exactly that many tokens).",
+)
 @options.sampling_options
 @click.option("--novel", is_flag=True, help="Leave out sequences that appear verbatim in the training data.")
 @options.json_option
 @report_errors
 def sample_command(model_dir, num, as_json, **settings):
-    """Sample new sequences from the model, stopping at <EOS>."""
+    """Sample new sequences from the model, stopping at <EOS> (not before --min-length tokens)."""
     model = _load(model_dir)
     samples = model.sample(num, **settings)
     if as_json:

@@ -139,7 +139,17 @@ class LanguageModel(TrainedRun):
         return self._generators[key]
 
     def sample(
-        self, num=10, *, prefix="", max_length=50, temperature=1.0, top_k=None, top_p=None, seed=None, novel=False
+        self,
+        num=10,
+        *,
+        prefix="",
+        max_length=50,
+        min_length=0,
+        temperature=1.0,
+        top_k=None,
+        top_p=None,
+        seed=None,
+        novel=False,
     ):
         """Sample sequences from nothing or from a prefix, stopping at `<EOS>` (never sampling `<UNK>`).
 
@@ -147,6 +157,9 @@ class LanguageModel(TrainedRun):
             num: int, how many sequences.
             prefix: text the sequences start with (tokenised at the run's level).
             max_length: int, the longest sequence in tokens (characters or words), prefix included.
+            min_length: int, the shortest sequence in tokens, prefix included, from 0 to `max_length`:
+                `<EOS>` is not sampled before (its logit is masked). `min_length=max_length` gives
+                sequences of exactly `max_length` tokens.
             temperature: float, divides the logits; 0 means greedy (always the most likely token).
             top_k: int, sample among the `k` most likely tokens only.
             top_p: float in (0, 1], sample among the most likely tokens whose probabilities sum to `p`.
@@ -157,7 +170,7 @@ class LanguageModel(TrainedRun):
         Returns:
             Up to `num` dicts: `text`, `tokens`, `complete` (whether `<EOS>` ended it before `max_length`).
         """
-        _check_sampling(num, max_length, temperature, top_k, top_p)
+        _check_sampling(num, max_length, temperature, top_k, top_p, min_length)
         prefix_tokens = tokenize(prefix, self.level) if prefix else []
         if len(prefix_tokens) >= max_length:
             raise UserInputError(
@@ -170,7 +183,9 @@ class LanguageModel(TrainedRun):
         for round_index in range(NOVEL_ROUNDS if novel else 1):
             batch = num if not novel else max(2 * num, 16)
             round_seed = None if seed is None else seed + round_index
-            rows = generator.generate([primer] * batch, 1 + max_length, seed=round_seed)
+            rows = generator.generate(
+                [primer] * batch, 1 + max_length, seed=round_seed, min_length=max(0, min_length - len(prefix_tokens))
+            )
             for row in rows:
                 sample = self._decode_sample(row)
                 if novel and encoding.fingerprint(sample["tokens"]) in seen:
@@ -255,13 +270,17 @@ class LanguageModel(TrainedRun):
         )
 
 
-def _check_sampling(num, max_length, temperature, top_k, top_p):
+def _check_sampling(num, max_length, temperature, top_k, top_p, min_length=0):
     def positive_int(name, value):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise UserInputError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
 
     positive_int("num", num)
     positive_int("max_length", max_length)
+    if isinstance(min_length, bool) or not isinstance(min_length, int) or not 0 <= min_length <= max_length:
+        raise UserInputError(
+            f"`min_length` must be an integer from 0 to max_length ({max_length}). Received: min_length={min_length!r}"
+        )
     if top_k is not None:
         positive_int("top_k", top_k)
     if not (isinstance(temperature, (int, float)) and temperature >= 0):

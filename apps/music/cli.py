@@ -50,6 +50,14 @@ EVALUATE_OPTIONS = (
     help="Most tokens (or notes, see --unit) to add; a piece may end earlier.",
 )
 @click.option(
+    "--min-length",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Tokens to add before <EOS> may end a piece (at most --length; equal to it: exactly --length tokens). "
+    "Needs --unit tokens.",
+)
+@click.option(
     "--unit", type=click.Choice(["tokens", "notes"]), default="tokens", show_default=True, help="What --length counts."
 )
 @options.sampling_options

@@ -92,7 +92,16 @@ class MusicModel(TrainedRun):
         return ids, shift, prepared
 
     def generate(
-        self, num_samples=1, length=256, unit="tokens", temperature=1.0, top_k=None, top_p=None, seed=None, primer=None
+        self,
+        num_samples=1,
+        length=256,
+        unit="tokens",
+        temperature=1.0,
+        top_k=None,
+        top_p=None,
+        seed=None,
+        primer=None,
+        min_length=0,
     ):
         """Sample `num_samples` pieces, from nothing or continuing the MIDI/MusicXML file `primer`.
 
@@ -105,6 +114,8 @@ class MusicModel(TrainedRun):
             temperature, top_k, top_p: sampling settings (`temperature <= 0` is greedy).
             seed: the same seed gives the same pieces.
             primer: a MIDI or MusicXML file to continue, or None.
+            min_length: tokens to add before `<EOS>` may end a piece (its logit is masked until then), from 0
+                to `length`; `min_length=length` adds exactly `length` tokens. Only with `unit="tokens"`.
 
         Returns:
             A list of `GeneratedPiece`; with a primer, the notes include the primer and are moved back to its key.
@@ -115,6 +126,15 @@ class MusicModel(TrainedRun):
             raise ValueError(f"`length` must be a positive integer. Received: length={length!r}")
         if not isinstance(num_samples, int) or num_samples < 1:
             raise ValueError(f"`num_samples` must be a positive integer. Received: num_samples={num_samples!r}")
+        if isinstance(min_length, bool) or not isinstance(min_length, int) or not 0 <= min_length <= length:
+            raise UserInputError(
+                f"`min_length` must be an integer from 0 to length ({length}). Received: min_length={min_length!r}"
+            )
+        if min_length and unit != "tokens":
+            raise UserInputError(
+                "`min_length` counts tokens: use it with unit='tokens'. "
+                f"Received: min_length={min_length}, unit={unit!r}"
+            )
         bos = self.vectorizer.vocabulary.bos_id
         if primer is not None:
             ids, shift, primer_notes = self.primer_ids(primer)
@@ -122,7 +142,9 @@ class MusicModel(TrainedRun):
             ids, shift, primer_notes = [bos], 0, []
         steps = length * (TOKENS_PER_NOTE if unit == "notes" else 1)
         sampler, kwargs = sampler_settings(temperature, top_k, top_p)
-        tokens = self._generator(sampler, kwargs).generate([ids] * num_samples, len(ids) + steps, seed=seed)
+        tokens = self._generator(sampler, kwargs).generate(
+            [ids] * num_samples, len(ids) + steps, seed=seed, min_length=min_length
+        )
         pieces = []
         for row in tokens:
             row = [int(t) for t in row]

@@ -226,3 +226,32 @@ def test_bad_forbidden_ids(forbidden_ids, message):
     stop = [2] if forbidden_ids == [1, 2] else None
     with pytest.raises(ValueError, match=message):
         SequenceGenerator(model, stop_token_ids=stop, forbidden_ids=forbidden_ids)
+
+
+# Logits that ignore the input: the stop token 5 is the most likely id, then 6.
+PREFERS_STOP = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 9.0, 3.0, 1.0], "float32")
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [("greedy", {}), ("random", {}), ("top_k", {"k": 2}), ("top_p", {"p": 0.9}), ("beam", {"num_beams": 3})],
+)
+def test_min_length_masks_the_stop_token_until_each_row_has_generated_that_many(name, kwargs):
+    generator = SequenceGenerator(
+        _constant_logits_model(PREFERS_STOP), name, stop_token_ids=[5], forbidden_ids=[0, 1], **kwargs
+    )
+    primers = [[2], [2, 3, 4]]
+    assert generator.generate(primers, max_length=8, seed=1).tolist() == [[2, 5] + [0] * 6, [2, 3, 4, 5] + [0] * 4]
+    tokens = generator.generate(primers, max_length=8, seed=1, min_length=5)
+    # Row 0: 5 tokens after its primer, then the stop token (still the most likely); row 1 fills its 5 places.
+    assert tokens[:, :1].tolist() == [[2]] * 2 and tokens[1, :3].tolist() == [2, 3, 4]
+    assert 5 not in tokens[0, 1:6] and 0 not in tokens[0, :6] and tokens[0, 6:].tolist() == [5, 0]
+    assert 5 not in tokens[1] and 0 not in tokens[1]
+    assert generator.generate_function.experimental_get_tracing_count() == 1
+
+
+def test_bad_min_length():
+    generator = SequenceGenerator(_constant_logits_model(PREFERS_STOP), stop_token_ids=[5])
+    for min_length in (-1, 4, 1.0, True):
+        with pytest.raises(ValueError, match=r"`min_length` must be an integer from 0 to 3 \(max_length minus the "):
+            generator.generate([[2], [2, 3]], max_length=5, min_length=min_length)

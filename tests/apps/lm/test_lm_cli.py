@@ -51,6 +51,18 @@ def test_sample_from_the_cli_is_seeded_and_novel(trained_lm_run):
     assert invoke(*args).output == first.output
 
 
+def test_sample_min_length_from_the_cli_goes_past_eos_and_is_checked(bigram_run):
+    args = ("lm", "sample", "--model", str(bigram_run), "--num", "1", "--temperature", "0", "--json")
+    assert json.loads(invoke(*args).output)["text"] == "ab"
+    result = invoke(*args, "--max-length", "7", "--min-length", "7")
+    assert result.exit_code == 0 and json.loads(result.output) == {
+        "text": "abababa", "tokens": list("abababa"), "complete": False
+    }
+    result = invoke(*args, "--max-length", "7", "--min-length", "8")
+    assert result.exit_code == 2
+    assert "`min_length` must be an integer from 0 to max_length (7). Received: min_length=8" in result.output
+
+
 def test_score_and_evaluate_agree_on_a_file(trained_lm_run, tmp_path):
     out, _ = trained_lm_run
     data = tmp_path / "names.txt"

@@ -38,6 +38,22 @@ def test_max_length_cuts_sequences_that_have_not_ended(bigram):
     assert all(s["text"] == "a" for s in samples if s["complete"])  # only "a<EOS>" ends within 2 tokens
 
 
+def test_min_length_masks_eos_until_then_so_exactly_max_length_tokens_can_be_sampled(bigram):
+    # Greedy stops at "ab" (P(<EOS> | b) = 0.9); with <EOS> masked, b → a and b → b tie and argmax takes a.
+    assert bigram.sample(1, temperature=0, max_length=6)[0]["text"] == "ab"
+    assert bigram.sample(1, temperature=0, max_length=6, min_length=6) == [
+        {"text": "ababab", "tokens": list("ababab"), "complete": False}
+    ]
+    assert bigram.sample(1, temperature=0, max_length=10, min_length=4)[0] == {
+        "text": "abab", "tokens": list("abab"), "complete": True
+    }
+    # The prefix counts towards min_length, as towards max_length.
+    assert bigram.sample(1, temperature=0, prefix="aab", max_length=10, min_length=4)[0]["text"] == "aabab"
+    samples = bigram.sample(100, seed=2, max_length=12, min_length=5)
+    assert min(len(s["tokens"]) for s in samples) == 5 and max(len(s["tokens"]) for s in samples) <= 12
+    assert all(s["complete"] or len(s["tokens"]) == 12 for s in samples)
+
+
 def test_novel_leaves_out_training_sequences(bigram):
     # The training data holds "ab" and "a": greedy sampling can only produce "ab", so nothing is novel.
     assert bigram.sample(3, temperature=0, novel=True) == []
@@ -53,6 +69,11 @@ def test_novel_leaves_out_training_sequences(bigram):
         ({"num": 0}, "`num` must be a positive integer"),
         ({"temperature": -1.0}, "`temperature` must be a number >= 0"),
         ({"top_p": 1.5}, r"`top_p` must be in \(0, 1\]"),
+        (
+            {"max_length": 5, "min_length": 6},
+            r"`min_length` must be an integer from 0 to max_length \(5\). Received: min_length=6",
+        ),
+        ({"min_length": -1}, r"`min_length` must be an integer from 0 to max_length \(50\). Received: min_length=-1"),
     ],
 )
 def test_bad_sampling_arguments_are_user_errors(bigram, arguments, message):

@@ -107,3 +107,27 @@ def trained_music_run(tmp_path_factory):
     )
     assert result.exit_code == 0, result.output
     return out, result.output
+
+
+@pytest.fixture
+def eos_first_run(tmp_path):
+    """A run whose model ignores its input and finds <EOS> most likely (10), then "n64" (3): `(run, note id)`."""
+    import numpy as np
+
+    from seqkit.apps.music.encoding import MusicVectorizer
+    from seqkit.data.music_codec import MelodyCodec
+    from seqkit.export.run_directory import RunDirectory
+    from seqkit.tasks import language_model
+
+    vectorizer = MusicVectorizer(MelodyCodec(min_pitch=60, max_pitch=72))
+    vocabulary = vectorizer.vocabulary
+    note = vocabulary.token_to_id("n64")
+    model = language_model(len(vocabulary), embedding_dim=4, units=4)
+    kernel, _ = model.get_layer("logits").get_weights()
+    bias = np.zeros(len(vocabulary), "float32")
+    bias[[vocabulary.eos_id, note]] = [10.0, 3.0]
+    model.get_layer("logits").set_weights([np.zeros_like(kernel), bias])
+    run = RunDirectory(tmp_path / "run").create()
+    run.save_model(model)
+    run.write_config({"app": "music", "vectorizer": vectorizer.settings()})
+    return run, note

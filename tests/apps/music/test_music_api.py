@@ -90,3 +90,28 @@ def test_a_model_preferring_unk_never_generates_a_special_token(tmp_path):
         ids = np.array([p.token_ids for p in pieces])
         generated = ids[np.cumsum(ids == vocabulary.eos_id, axis=1) == 0]  # the ids before each piece's <EOS>
         assert generated.size > 0 and generated.min() > vocabulary.eos_id
+
+
+def test_min_length_masks_eos_until_then_so_exactly_length_tokens_are_generated(eos_first_run):
+    import numpy as np
+
+    from seqkit.apps.music.model import MusicModel
+
+    run, note = eos_first_run
+    composer = MusicModel(run)
+    eos = composer.vectorizer.vocabulary.eos_id
+    assert composer.generate(length=12, temperature=0)[0].token_ids == [eos] + [0] * 11
+    assert composer.generate(length=12, temperature=0, min_length=12)[0].token_ids == [note] * 12
+    assert composer.generate(length=12, temperature=0, min_length=5)[0].token_ids == [note] * 5 + [eos] + [0] * 6
+    ids = np.array([p.token_ids for p in composer.generate(num_samples=20, length=30, min_length=8, seed=1)])
+    assert (ids[:, :8] > eos).all() and (ids[:, 8:] == eos).any(axis=1).all()  # <EOS> (P = 0.999) right after
+    for arguments, message in [
+        (
+            {"length": 4, "min_length": 5},
+            r"`min_length` must be an integer from 0 to length \(4\). Received: min_length=5",
+        ),
+        ({"min_length": -1}, r"`min_length` must be an integer from 0 to length \(256\). Received: min_length=-1"),
+        ({"min_length": 2, "unit": "notes"}, r"`min_length` counts tokens: use it with unit='tokens'"),
+    ]:
+        with pytest.raises(UserInputError, match=message):
+            composer.generate(**arguments)

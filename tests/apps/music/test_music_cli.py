@@ -216,3 +216,15 @@ def test_generate_refuses_a_non_midi_name_and_json_always_prints(trained_music_r
     umask = os.umask(0)
     os.umask(umask)
     assert (tmp_path / "SONG.MID").stat().st_mode & 0o777 == 0o666 & ~umask  # not owner-only
+
+
+def test_generate_min_length_gives_exactly_length_tokens_and_is_checked(eos_first_run, tmp_path):
+    run, note = eos_first_run
+    args = ("music", "generate", "--model", run.path, "--length", 6, "--temperature", 0, "--json", "--no-piano-roll")
+    result = invoke(*args, "--min-length", 6, "--out", tmp_path / "long.mid")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["token_ids"] == [note] * 6
+    result = invoke(*args, "--min-length", 7, "--out", tmp_path / "bad.mid")
+    assert result.exit_code == 2
+    assert "`min_length` must be an integer from 0 to length (6). Received: min_length=7" in result.output
+    assert not (tmp_path / "bad.mid").exists()

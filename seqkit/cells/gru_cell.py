@@ -70,14 +70,26 @@ class GRUCell(ProjectedCell):
         self.variant = variant
         self.num_blocks = 3 if variant == "full" else 2
 
-    def recurrent_step(self, projected, states, training=None):
+    def loop_constants(self):
+        """Tensors every step reuses, which `seqkit.layers.RNN` computes once before its loop.
+
+        For the full variant: the recurrent kernel split into its gate
+        columns `(units, 2 * units)` and candidate columns `(units, units)`
+        (split inside the loop, it would be split again, and its gradient
+        concatenated, at every step). `None` for the simplified variant.
+        """
+        if self.variant != "full":
+            return None
+        return ops.split(self.recurrent_kernel, [2 * self.units], axis=-1)
+
+    def recurrent_step(self, projected, states, training=None, constants=None):
         (c_prev,) = self.unpack_states(states)
         c_in = self.drop_recurrent(c_prev, training)
         if self.variant == "full":
             # Split (not slice) the fused blocks: split's gradient is a cheap
             # concatenation, a slice's a full-size scatter per step.
             x_gates, x_candidate = ops.split(projected, [2 * self.units], axis=-1)
-            r_gates, r_candidate = ops.split(self.recurrent_kernel, [2 * self.units], axis=-1)
+            r_gates, r_candidate = self.loop_constants() if constants is None else constants
             gates = ops.sigmoid(x_gates + ops.matmul(c_in, r_gates))
             update, relevance = ops.split(gates, 2, axis=-1)
             candidate = self.activation(x_candidate + ops.matmul(relevance * c_in, r_candidate))

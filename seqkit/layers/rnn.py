@@ -18,6 +18,11 @@ def supports_projection(cell):
       first;
     - `recurrent_step(projected, states, training=None)`: one step given the
       projected input `(batch, k)`, returning `(output, new_states)`.
+
+    A cell may also have `loop_constants()`, returning tensors that every
+    step reuses (such as a split recurrent kernel) or `None`; the layer then
+    computes them once before the loop and passes them to every step as
+    `recurrent_step(..., constants=...)`.
     """
     return callable(getattr(cell, "project_inputs", None)) and callable(getattr(cell, "recurrent_step", None))
 
@@ -75,9 +80,11 @@ class RNN(keras.layers.RNN):
             return super().inner_loop(sequences, initial_state, mask, training)
         cell = self.cell
         projected = cell.project_inputs(sequences, training=training)
+        constants = cell.loop_constants() if callable(getattr(cell, "loop_constants", None)) else None
+        extra = {} if constants is None else {"constants": constants}
 
         def step(projected_t, states):
-            output, new_states = cell.recurrent_step(projected_t, states, training=training)
+            output, new_states = cell.recurrent_step(projected_t, states, training=training, **extra)
             if not isinstance(new_states, (list, tuple)):
                 new_states = [new_states]
             return output, new_states

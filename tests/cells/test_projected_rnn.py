@@ -54,6 +54,20 @@ def test_projects_the_whole_sequence_once(name):
     np.testing.assert_allclose(got, want, atol=1e-6)
 
 
+def test_loop_constants_computed_once_before_the_loop():
+    x = checks.inputs()
+    cell = cells.get("gru", 3)
+    layer = seeded(RNN(cell, return_sequences=True))
+    calls = []
+    original = cell.loop_constants
+    cell.loop_constants = lambda: calls.append(1) or original()
+    got = layer(x, mask=checks.MASK)
+    assert calls == [1]
+    want = keras.layers.RNN(cell, return_sequences=True)(x, mask=checks.MASK)
+    np.testing.assert_allclose(got, want, atol=1e-6)
+    assert cells.get("gru-simplified", 3).loop_constants() is None
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_padding_carries_state(name):
     # Masked trailing steps of any content leave output and state unchanged.

@@ -24,6 +24,18 @@ FIT_OPTIONS = (
         help="Most ids in the vocabulary, reserved tokens included (default 10,000); rarer tokens become <UNK>.",
     ),
     click.option("--min-count", type=click.IntRange(min=1), help="Tokens seen fewer times become <UNK> (default 1)."),
+    click.option(
+        "--unit",
+        type=click.Choice(["line", "text"]),
+        help="line: each line (char) or sentence (word) is one sequence <BOS> ... <EOS> (lists of names). "
+        "text: running text, one stream with the line break as a token, the state carried from window to window "
+        "(truncated back-propagation through time). Default: chosen from the training data, and said.",
+    ),
+    click.option(
+        "--window",
+        type=click.IntRange(min=1),
+        help="With --unit text: tokens per training window (default 100 characters or 35 words).",
+    ),
 )
 
 
@@ -82,7 +94,10 @@ def score_command(model_dir, sentences, input_file, compare, as_json):
 @options.json_option
 @report_errors
 def sample_command(model_dir, num, as_json, **settings):
-    """Sample new sequences from the model, stopping at <EOS> (not before --min-length tokens)."""
+    """Sample new sequences from the model, stopping at <EOS> (not before --min-length tokens).
+
+    A model trained with --unit text samples running text: --max-length tokens after a line break, no end token.
+    """
     model = _load(model_dir)
     samples = model.sample(num, **settings)
     if as_json:

@@ -81,3 +81,29 @@ def output_layer_size(vocabulary_size, units, batch_size):
         "weights_mib": round(parameters * 4 / 2**20, 2),
         "logits_per_step_mib": round(batch_size * vocabulary_size * 4 / 2**20, 2),
     }
+
+
+def stream_windows(ids, batch_size, window):
+    """Training windows of a token stream laid out as `batch_size` parallel streams (truncated BPTT).
+
+    The ids are cut into `batch_size` contiguous segments of `len(ids) // batch_size`; each window is
+    `window + 1` ids (`window` inputs, `window` targets, overlapping the next window by one id). Row
+    `k * batch_size + s` is window `k` of segment `s`, so row `s` of batch `k` continues row `s` of batch
+    `k - 1`. What does not fill a window is dropped.
+
+    Returns:
+        An int32 array `(num_windows * batch_size, window + 1)` (no rows when a segment is shorter than
+        `window + 1`).
+
+    Example:
+
+    >>> stream_windows(list(range(14)), batch_size=2, window=3).tolist()
+    [[0, 1, 2, 3], [7, 8, 9, 10], [3, 4, 5, 6], [10, 11, 12, 13]]
+    """
+    ids = np.asarray(ids, dtype=np.int32)
+    length = len(ids) // batch_size
+    per_segment = max(0, (length - 1) // window)
+    segments = ids[: length * batch_size].reshape(batch_size, length)
+    rows = [segments[s, k * window : k * window + window + 1] for k in range(per_segment) for s in range(batch_size)]
+    return np.stack(rows) if rows else np.zeros((0, window + 1), np.int32)
+

@@ -1,11 +1,23 @@
-"""A trained language-model run: score sentences, compare them, sample novel sequences, evaluate, export."""
+"""A trained language-model run: score sentences, compare them, sample novel sequences, evaluate, export.
+
+A run trained with `unit="text"` models running text: scores and evaluations read the text as one stream
+(line breaks as `<NL>`, no `<EOS>`) with the state carried through it, and samples are `max_length` tokens of
+text following a line break."""
 
 import math
 
 import numpy as np
 
 from seqkit.apps.lm import encoding, reports
-from seqkit.apps.lm.text import detokenize, iter_sequences, tokenize
+from seqkit.apps.lm.text import (
+    NEWLINE,
+    detokenize,
+    detokenize_stream,
+    iter_sequences,
+    iter_stream_lines,
+    tokenize,
+    tokenize_stream,
+)
 from seqkit.errors import UserInputError
 from seqkit.metrics.perplexity import LN10, bits_per_token, format_probability, perplexity
 from seqkit.application.trained_run import TrainedRun
@@ -39,6 +51,7 @@ class LanguageModel(TrainedRun):
 
         super().__init__(run, model)
         self.level = self.config["level"]
+        self.unit = self.config.get("unit", "line")
         self.vocabulary = vocabulary or Vocabulary.load(run.file(encoding.VOCABULARY_FILE))
         self._generators = {}
 
@@ -69,8 +82,24 @@ class LanguageModel(TrainedRun):
                 results[i] = log_probs[row, : len(encoded[i]) - 1].astype(np.float64)
         return results
 
+    def _stream_ids(self, token_lists):
+        """`[<NL>]` (the context of the first token) and the ids of every token list, one stream."""
+        ids = [self.vocabulary.token_to_id(NEWLINE)]
+        for tokens in token_lists:
+            ids.extend(self.vocabulary.encode(tokens))
+        return ids
+
+    def score_stream_tokens(self, token_lists):
+        """Natural-log probabilities of the tokens of `token_lists` read as one stream after `<NL>` (text runs)."""
+        from seqkit.generation.scoring import score_stream
+
+        return score_stream(self.model, self._stream_ids(token_lists))
+
     def predict(self, texts):
         """Score raw sentences (one sequence each): total and per-token log-probabilities, P, perplexity.
+
+        A run trained with `unit="text"` scores each text as running text after a line break (its line breaks
+        are `<NL>` tokens), with no `<EOS>`.
 
         Returns:
             One dict per text: `text`, `tokens` (`{token, log_prob, unknown}`, `<EOS>` last),
@@ -78,17 +107,25 @@ class LanguageModel(TrainedRun):
             string, since it may be below the smallest float), `perplexity`, `num_tokens` and `unknown`
             (the tokens scored as `<UNK>`).
         """
-        token_lists = [tokenize(text, self.level) for text in texts]
+        if self.unit == "text":
+            # Running text: each text follows a line break and has no end token.
+            token_lists = [tokenize_stream(text, self.level) for text in texts]
+            scores = [self.score_stream_tokens([tokens]) for tokens in token_lists]
+            ends = []
+        else:
+            token_lists = [tokenize(text, self.level) for text in texts]
+            scores = self.score_token_lists(token_lists)
+            ends = ["<EOS>"]
         results = []
-        for text, tokens, log_probs in zip(texts, token_lists, self.score_token_lists(token_lists)):
-            unknown = [token not in self.vocabulary for token in tokens] + [False]
+        for text, tokens, log_probs in zip(texts, token_lists, scores):
+            unknown = [token not in self.vocabulary for token in tokens] + [False] * len(ends)
             total = float(log_probs.sum())
             results.append(
                 {
                     "text": text,
                     "tokens": [
                         {"token": token, "log_prob": round(float(value), 6), "unknown": flag}
-                        for token, value, flag in zip(tokens + ["<EOS>"], log_probs, unknown)
+                        for token, value, flag in zip(tokens + ends, log_probs, unknown)
                     ],
                     "log_probability": round(total, 6),
                     "log10_probability": round(total / LN10, 6),
@@ -171,6 +208,13 @@ class LanguageModel(TrainedRun):
             Up to `num` dicts: `text`, `tokens`, `complete` (whether `<EOS>` ended it before `max_length`).
         """
         _check_sampling(num, max_length, temperature, top_k, top_p, min_length)
+        if self.unit == "text":
+            if novel:
+                raise UserInputError(
+                    "--novel compares whole sequences with the training data; a run trained with --unit text has "
+                    "none (it samples running text)"
+                )
+            return self._sample_text(num, prefix, max_length, temperature, top_k, top_p, seed)
         prefix_tokens = tokenize(prefix, self.level) if prefix else []
         if len(prefix_tokens) >= max_length:
             raise UserInputError(
@@ -195,6 +239,23 @@ class LanguageModel(TrainedRun):
                 break
         return samples[:num]
 
+    def _sample_text(self, num, prefix, max_length, temperature, top_k, top_p, seed):
+        """`max_length` tokens of running text (prefix included) after a line break; no end token."""
+        prefix_tokens = tokenize_stream(prefix, self.level) if prefix else []
+        if len(prefix_tokens) >= max_length:
+            raise UserInputError(
+                f"the prefix has {len(prefix_tokens)} tokens; --max-length ({max_length}) must be larger"
+            )
+        primer = self._stream_ids([prefix_tokens])
+        generator = self._generator(temperature, top_k, top_p)
+        new = max_length - len(prefix_tokens)
+        rows = generator.generate([primer] * num, 1 + max_length, seed=seed, min_length=new)
+        samples = []
+        for row in rows:
+            tokens = self.vocabulary.decode([int(i) for i in row[1:] if int(i) != 0])
+            samples.append({"text": detokenize_stream(tokens, self.level), "tokens": tokens, "complete": True})
+        return samples
+
     def _decode_sample(self, row):
         ids = [int(i) for i in row[1:]]
         complete = self.vocabulary.eos_id in ids
@@ -209,8 +270,32 @@ class LanguageModel(TrainedRun):
     # === Evaluation ===
 
     def evaluate(self, path):
-        """Perplexity and bits per character (or word) of a text file read at the run's level."""
+        """Perplexity and bits per character (or word) of a text file read at the run's level (and unit)."""
+        if self.unit == "text":
+            return self.evaluate_stream(iter_stream_lines(path, self.level))
         return self.evaluate_sequences(iter_sequences(path, self.level))
+
+    def evaluate_stream(self, lines):
+        """Metrics of running text given as token lists of lines (each ending with `<NL>`), scored as one
+        stream after a line break with the state carried through it: every token, `<NL>` included, is
+        predicted and counted once."""
+        lines = list(lines)
+        log_probs = self.score_stream_tokens(lines)
+        total, count = float(log_probs.sum()), len(log_probs)
+        words = [token for tokens in lines for token in tokens if token != NEWLINE]
+        unknown = sum(token not in self.vocabulary for token in words)
+        bits = bits_per_token(total, count)
+        return {
+            "level": self.level,
+            "unit": "text",
+            "sequences": len(lines),
+            "tokens": count,
+            "log_probability": round(total, 4),
+            "perplexity": round(perplexity(total, count), 4),
+            "bits_per_token": round(bits, 4),
+            f"bits_per_{'char' if self.level == 'char' else 'word'}": round(bits, 4),
+            "unknown_rate": round(unknown / len(words), 6) if words else 0.0,
+        }
 
     def evaluate_sequences(self, sequences):
         """Metrics over token sequences (any iterable, read once, scored in chunks): every token and each

@@ -31,14 +31,23 @@ def format_comparison(results):
 
 
 def format_samples(samples):
-    """One sample per line; sequences cut by --max-length before <EOS> end with '…'."""
+    """One sample per line; sequences cut by --max-length before <EOS> end with '…'. Samples of several lines
+    (running text) are separated by a line of dashes."""
+    if any("\n" in sample["text"] for sample in samples):
+        return "\n-----\n".join(sample["text"] for sample in samples)
     return "\n".join(sample["text"] + ("" if sample["complete"] else " …") for sample in samples)
 
 
 def format_evaluation(metrics):
     unit = UNIT[metrics["level"]]
+    if metrics.get("unit") == "text":
+        counted = f"{metrics['sequences']} lines of running text, {metrics['tokens']} tokens predicted"
+        counted += f" ({unit}s and <NL>)"
+    else:
+        counted = f"{metrics['sequences']} sequences, {metrics['tokens']} tokens predicted"
+        counted += f" ({unit}s plus one <EOS> each)"
     return (
-        f"{metrics['sequences']} sequences, {metrics['tokens']} tokens predicted ({unit}s plus one <EOS> each)\n"
+        f"{counted}\n"
         f"perplexity:     {metrics['perplexity']:.4f}\n"
         f"bits per {unit}: {metrics['bits_per_token']:.4f}\n"
         f"log P (nats):   {metrics['log_probability']:.2f}\n"

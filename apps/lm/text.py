@@ -184,3 +184,111 @@ def tf_detokenize(tokens, level):
         for _ in range(2):
             text = tf.strings.regex_replace(text, pattern, replacement)
     return text
+
+
+# === Running text (`unit="text"`): one stream of tokens with the line break as a token ===
+
+UNITS = ("line", "text")
+# The line break as a token: vocabulary.txt holds one token per line, so it has a reserved name.
+NEWLINE = "<NL>"
+# Lines read to choose the unit, and the share of short lines (a list of names) that makes it `line`.
+UNIT_SNIFF_LINES = 10_000
+SHORT_LINE_WORDS = 3
+SHORT_LINE_CHARACTERS = 30
+SHORT_LINE_SHARE = 0.9
+
+
+def check_unit(unit):
+    if unit is not None and unit not in UNITS:
+        raise UserInputError(f"`unit` must be one of {', '.join(UNITS)}. Received: unit={unit!r}")
+    return unit
+
+
+def choose_unit(lines):
+    """`(unit, reason)` for lines of a corpus: `"line"` when at least 90 % of its non-blank lines are short
+    (at most 3 words and 30 characters: a list of names, words, ...), else `"text"` (prose, verse).
+
+    Example:
+
+    >>> choose_unit(["Aldra", "Benn Torlin", "Cael"])[0]
+    'line'
+    >>> choose_unit(["Before we proceed any further, hear me speak.", "Speak, speak."])[0]
+    'text'
+    """
+    import itertools
+
+    non_blank = [line.strip() for line in itertools.islice(lines, UNIT_SNIFF_LINES) if line.strip()]
+    short = sum(len(line.split()) <= SHORT_LINE_WORDS and len(line) <= SHORT_LINE_CHARACTERS for line in non_blank)
+    share = short / len(non_blank) if non_blank else 1.0
+    unit = "line" if share >= SHORT_LINE_SHARE else "text"
+    reason = (
+        f"{share:.0%} of the first {len(non_blank)} non-blank lines have at most {SHORT_LINE_WORDS} words and "
+        f"{SHORT_LINE_CHARACTERS} characters ({'at least' if unit == 'line' else 'under'} "
+        f"{SHORT_LINE_SHARE:.0%}: {'independent items' if unit == 'line' else 'running text'})"
+    )
+    return unit, reason
+
+
+def choose_file_unit(path):
+    """`choose_unit` of the first lines of a UTF-8 text file."""
+    from seqkit.data.text_files import iter_text_lines
+
+    return choose_unit(iter_text_lines(path))
+
+
+def stream_line_tokens(line, level):
+    """The tokens of one line of running text, `NEWLINE` last: every character at `char` level (spaces
+    included), the words at `word` level.
+
+    Example:
+
+    >>> stream_line_tokens("Hear me.", "char")[-2:]
+    ['.', '<NL>']
+    >>> stream_line_tokens("Hear me.", "word")
+    ['Hear', 'me', '.', '<NL>']
+    """
+    if level == "char":
+        return [*line, NEWLINE]
+    from seqkit.data.word_splitting import split_words
+
+    return [*split_words(line), NEWLINE]
+
+
+def iter_stream_lines(path, level):
+    """Stream the lines of a UTF-8 text file as token lists ending with `NEWLINE` (blank lines included:
+    a lone `NEWLINE`), for `unit="text"`."""
+    from seqkit.data.text_files import iter_text_lines
+
+    check_level(level)
+    empty = True
+    for line in iter_text_lines(path):
+        empty = empty and not line.strip()
+        yield stream_line_tokens(line, level)
+    if empty:
+        raise UserInputError("no non-blank line to read", path=path)
+
+
+def tokenize_stream(text, level):
+    """Tokens of running text (line breaks become `NEWLINE`; no `NEWLINE` after the last line)."""
+    lines = text.split("\n")
+    tokens = [token for line in lines for token in stream_line_tokens(line, level)]
+    return tokens[:-1]
+
+
+def detokenize_stream(tokens, level):
+    """Text of a token stream: `NEWLINE` becomes a line break, each line joined as `detokenize` does.
+
+    Example:
+
+    >>> detokenize_stream(["Hear", "me", ".", "<NL>", "Speak", "!"], "word")
+    'Hear me.\\nSpeak!'
+    """
+    lines, current = [], []
+    for token in tokens:
+        if token == NEWLINE:
+            lines.append(detokenize(current, level))
+            current = []
+        else:
+            current.append(token)
+    lines.append(detokenize(current, level))
+    return "\n".join(lines)

@@ -231,6 +231,16 @@ class Application:
                 raise
             yield Skipped(error.path or getattr(example, "source", None), error.line, error.problem)
 
+    def finish_encoding(self, context, split):
+        """More encoded examples of `split`, written after all of `encode`'s (e.g. windows of a whole stream);
+        none by default."""
+        return ()
+
+    def ordered_batches(self, context):
+        """Whether batches keep the encoded order, unshuffled, unbucketed and all full (row `s` of each batch
+        continuing row `s` of the previous one, for a model that carries its state); False by default."""
+        return False
+
     def length_key(self, context):
         """The encoded field whose length buckets batches (the first feature by default)."""
         return self.feature_keys[0]
@@ -276,6 +286,14 @@ class Application:
     def metrics(self, context):
         """Keras metrics to log each epoch, or None."""
         return None
+
+    def training_callbacks(self, context):
+        """More Keras callbacks for training (after the trainer's own); none by default."""
+        return []
+
+    def trained_model(self, context, model):
+        """The model to save as `model.keras` and evaluate, from the one trained (itself by default)."""
+        return model
 
     def embedding_vocabulary(self, context):
         """`(Vocabulary, normalize)` of the token embedding, for `--embeddings` (None: not supported)."""

@@ -158,7 +158,10 @@ def _fit(app, settings, config, *, data, valid, dataset, lifecycle):
         return app.loss(context, context.model)(y_true, y_pred)
 
     metrics = app.metrics(context) if valid_ds is not None else None
-    model, history = training.fit(build_model, train_ds, valid_ds, run.path, config, loss, metrics)
+    model, history = training.fit(
+        build_model, train_ds, valid_ds, run.path, config, loss, metrics, callbacks=app.training_callbacks(context)
+    )
+    model = app.trained_model(context, model)
     run.save_model(model)
 
     # === Evaluation and the result ===
@@ -188,6 +191,8 @@ def _encode(context, split):
                     encoded_any = True
                 count += encoded_any
                 progress.update()
+            for encoded in app.finish_encoding(context, split):
+                writer.write(encoded)
         context.counts[split.name] = count
         context.extras.setdefault("skipped", {})[split.name] = split.skipped
         context.extras.setdefault("problems", {})[split.name] = list(split.problems)
@@ -203,22 +208,25 @@ def _counts(context):
 
 
 def _dataset(context, shard, training):
-    """The batched `tf.data.Dataset` of a shard: shuffled and class-weighted for training."""
+    """The batched `tf.data.Dataset` of a shard: shuffled and class-weighted for training; in the shard's order,
+    in full batches only, when the app asks for `ordered_batches` (streams whose batches continue each other)."""
     import tensorflow as tf
 
     from seqkit.data.shards import shard_dataset
 
     app, config = context.app, context.config
     feature_keys = [key for key in app.feature_keys if key in shard.fields]
+    ordered = app.ordered_batches(context)
     dataset = shard_dataset(
         shard,
         batch_size=config.batch_size,
         feature_keys=feature_keys,
         label_key=app.label_key,
-        shuffle=training,
+        shuffle=training and not ordered,
         shuffle_buffer=app.shuffle_buffer,
         seed=config.seed if training else None,
-        bucket_boundaries="auto",
+        bucket_boundaries=None if ordered else "auto",
+        drop_remainder=ordered,
     )
     weights = app.class_weights(context) if training else None
     if weights is not None:

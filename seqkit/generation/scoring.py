@@ -49,3 +49,57 @@ def score(model, sequences):
         "num_tokens": count,
         "perplexity": perplexity,
     }
+
+
+# Tokens run through the model per call of `score_stream`.
+STREAM_CHUNK = 2048
+
+
+def score_stream(model, ids, chunk_size=STREAM_CHUNK):
+    """Scores one long token stream, in chunks, the recurrent state carried from chunk to chunk.
+
+    The result is that of one pass over the whole stream (`score(model, [ids])`), in bounded memory: the
+    first id is the context (not scored) and every later id is scored once.
+
+    Args:
+        model: a model built by `seqkit.tasks.language_model`.
+        ids: a sequence of ints (no padding).
+        chunk_size: int, tokens per call.
+
+    Returns:
+        A float64 NumPy array `(len(ids) - 1,)`: the natural-log probability of each id after the first.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from seqkit.tasks import language_model
+    >>> model = language_model(10, embedding_dim=3, units=3)
+    >>> score_stream(model, [1, 4, 5, 6, 7], chunk_size=2).shape
+    (4,)
+    """
+    import numpy as np
+    import tensorflow as tf
+
+    from seqkit.tasks.language_model import language_model_step
+
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ValueError(f"`chunk_size` must be a positive integer. Received: chunk_size={chunk_size!r}")
+    ids = np.asarray(ids, dtype=np.int32)
+    step = language_model_step(model)
+    states = [np.zeros((1, int(spec.shape[-1])), "float32") for spec in step.inputs[1:]]
+
+    @tf.function(reduce_retracing=True)
+    def run(inputs, targets, states):
+        logits, *new_states = step([inputs, *states], training=False)
+        log_probs = tf.nn.log_softmax(tf.cast(logits, tf.float32), axis=-1)
+        picked = tf.gather(log_probs, targets, axis=-1, batch_dims=2)
+        return picked[0], new_states
+
+    results = []
+    for begin in range(0, max(0, len(ids) - 1), chunk_size):
+        inputs = ids[begin : begin + chunk_size][None]
+        targets = ids[begin + 1 : begin + 1 + chunk_size][None]
+        inputs = inputs[:, : targets.shape[1]]
+        picked, states = run(tf.constant(inputs), tf.constant(targets), states)
+        results.append(picked.numpy().astype(np.float64))
+    return np.concatenate(results) if results else np.zeros(0, np.float64)

@@ -33,6 +33,7 @@ def word_run(tmp_path_factory):
         out=folder / "run",
         preset="tiny",
         level="word",
+        unit="line",  # one sentence per line, each a sequence (the data alone would choose running text)
         min_count=2,
         model_overrides={"units": 32, "embedding_dim": 16},
         training_overrides={"epochs": 6, "batch_size": 8, "seed": 0, "verbose": 0, "learning_rate": 0.02},

@@ -213,8 +213,8 @@ def test_tag_f1_metric_counts_only_words_inside_entities():
     crf_model = sequence_tagger(20, 3, embedding_dim=4, units=4)
     crf_metric = tagger_tag_f1(lambda: crf_model, outside_tag=0)
     tokens = np.array([[3, 4, 5, 0], [6, 7, 8, 9]])
-    crf_metric.update_state(gold, crf_model(tokens))
-    decoded = np.asarray(decode_tags(crf_model, crf_model(tokens), mask=gold >= 0))
+    crf_metric.update_state(gold, crf_model({"token_ids": tokens}))
+    decoded = np.asarray(decode_tags(crf_model, crf_model({"token_ids": tokens}), mask=gold >= 0))
     valid = gold >= 0
     found = ((decoded == gold) & (gold != 0) & valid).sum()
     total = ((decoded != 0) & valid).sum() + ((gold != 0) & valid).sum()

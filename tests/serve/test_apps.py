@@ -17,8 +17,6 @@ from seqkit.cli.main import cli
 
 pytestmark = pytest.mark.slow
 
-# No one-word sentence: alone in a call, it fails in the export's CRF decode (a `tf.scan` over zero steps),
-# a bug of the NER export that the server answers 400 like any invalid argument.
 SENTENCES = [
     "Maria Costa joined Nordbank in Lima .",
     "Tomas Lind visited Oslo",
@@ -103,3 +101,13 @@ def test_ner_export_answers_as_seqkit_ner_predict_alone_and_in_concurrent_batche
     assert float(answered[0].split()[-1]) > float(calls[0].split()[-1])  # some calls answered several requests
     metadata = client.get("/v1/models/ner/metadata").json()
     assert metadata["metadata"]["signature_def"]["signature_def"]["serving_default"]["inputs"]["sentences"]["dtype"] == "DT_STRING"
+
+
+def test_a_call_of_one_word_sentences_only_is_answered(exports, server):
+    # It used to fail inside the export's CRF decode (a `tf.scan` over zero steps); the server answered 400.
+    runs, _ = exports
+    response = server[1].post("/v1/models/ner:predict", json={"instances": ["Oslo", "Lima"]})
+    assert response.status_code == 200, response.text
+    expected = cli_predictions("ner", runs / "ner", ["Oslo", "Lima"])
+    for prediction, want in zip(response.json()["predictions"], expected):
+        assert prediction["tags"][: prediction["lengths"]] == want["tags"]

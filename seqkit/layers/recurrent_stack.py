@@ -13,6 +13,30 @@ _KERAS_CELLS = {
 }
 # Cells that Keras's fused (cuDNN-capable) layers compute.
 _FUSED_CELLS = ("gru", "lstm")
+_SAID = set()
+
+
+class GenericLoopWarning(UserWarning):
+    """A recurrent layer runs seqkit's generic loop on a GPU, where a cuDNN kernel would be several times faster."""
+
+
+def _gpu_visible():
+    import tensorflow as tf
+
+    return bool(tf.config.list_physical_devices("GPU"))
+
+
+def _say_once_on_gpu(reason):
+    """Warn once per reason and process, and only when a GPU is visible (on a CPU nothing faster is lost)."""
+    if reason in _SAID or not _gpu_visible():
+        return
+    _SAID.add(reason)
+    import warnings
+
+    warnings.warn(GenericLoopWarning(
+        f"RecurrentStack runs seqkit's generic loop, not a cuDNN kernel, because of {reason}; for cuDNN use "
+        "cell 'lstm' or 'gru' with recurrent_dropout=0"
+    ), stacklevel=4)
 _IMPLEMENTATIONS = ("auto", "keras", "seqkit")
 _MERGE_MODES = ("concat", "sum", "ave", "mul")
 
@@ -202,7 +226,17 @@ class RecurrentStack(keras.layers.Layer):
                 )
             return "keras"
         fused = keras_ok and self.cell in _FUSED_CELLS and not self.recurrent_dropout
+        if not fused:
+            _say_once_on_gpu(self._generic_loop_reason())
         return "keras" if fused else "seqkit"
+
+    def _generic_loop_reason(self):
+        """Why `"auto"` chose seqkit's loop rather than a fused (cuDNN) kernel."""
+        if not isinstance(self.cell, str):
+            return "a cell instance"
+        if self.cell not in _FUSED_CELLS:
+            return f"cell={self.cell!r} (only 'lstm' and 'gru' have a cuDNN kernel)"
+        return f"recurrent_dropout={self.recurrent_dropout} (cuDNN kernels have none)"
 
     def _make_recurrent_layer(self, index, return_sequences, return_state):
         common = dict(

@@ -244,3 +244,39 @@ def test_encoder_states_start_decoder_in_functional_model(tmp_path):
     model.save(path)
     np.testing.assert_allclose(keras.saving.load_model(path).predict(data, verbose=0),
                                model.predict(data, verbose=0), atol=1e-6)
+
+
+def test_on_a_gpu_the_generic_loop_is_announced_once_per_reason(monkeypatch):
+    import warnings
+
+    from seqkit.layers import recurrent_stack
+
+    monkeypatch.setattr(recurrent_stack, "_SAID", set())
+    monkeypatch.setattr(recurrent_stack, "_gpu_visible", lambda: True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        RecurrentStack(cell="lstm-peephole", units=4)
+        RecurrentStack(cell="lstm-peephole", units=4, num_layers=2)  # same reason: said once
+        RecurrentStack(cell="gru", units=4, recurrent_dropout=0.1)
+        RecurrentStack(cell="lstm", units=4)  # cuDNN-eligible: nothing to say
+        RecurrentStack(cell="gru-simplified", units=4, implementation="seqkit")  # the user's explicit choice
+    said = [str(w.message) for w in caught if w.category is recurrent_stack.GenericLoopWarning]
+    assert said == [
+        "RecurrentStack runs seqkit's generic loop, not a cuDNN kernel, because of cell='lstm-peephole' (only "
+        "'lstm' and 'gru' have a cuDNN kernel); for cuDNN use cell 'lstm' or 'gru' with recurrent_dropout=0",
+        "RecurrentStack runs seqkit's generic loop, not a cuDNN kernel, because of recurrent_dropout=0.1 (cuDNN "
+        "kernels have none); for cuDNN use cell 'lstm' or 'gru' with recurrent_dropout=0",
+    ]
+
+
+def test_on_a_cpu_nothing_is_said(monkeypatch):
+    import warnings
+
+    from seqkit.layers import recurrent_stack
+
+    monkeypatch.setattr(recurrent_stack, "_SAID", set())
+    monkeypatch.setattr(recurrent_stack, "_gpu_visible", lambda: False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        RecurrentStack(cell="rnn", units=4)
+    assert not [w for w in caught if w.category is recurrent_stack.GenericLoopWarning]

@@ -479,3 +479,12 @@ def test_a_dataset_of_unknown_length_resumes_in_the_middle_of_an_epoch_once_its_
     assert list(RunPaths(tmp_path / "a").state_files()) == [8, 9]
     _, history = run(tmp_path / "a", dataclasses.replace(settings, resume=True))
     assert history == straight_history
+
+
+def test_progress_into_a_file_is_one_line_per_epoch(tmp_path, capsys):
+    data = regression_data(n=24)
+    fit(build_mlp, data, data, tmp_path, config(epochs=3, verbose=1, seed=0), "mse")
+    out = capsys.readouterr().out  # captured: not a terminal
+    assert "\r" not in out and "\x08" not in out  # no redrawn progress bar
+    epoch_lines = [line for line in out.splitlines() if "loss:" in line]
+    assert len(epoch_lines) == 3 and all("val_loss:" in line for line in epoch_lines)

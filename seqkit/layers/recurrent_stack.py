@@ -3,6 +3,7 @@
 import keras
 
 from seqkit import cells
+from seqkit.layers.bidirectional import bidirectional_layer
 from seqkit.layers.rnn import RNN
 
 CELL_NAMES = cells.names()
@@ -194,7 +195,7 @@ class RecurrentStack(keras.layers.Layer):
                 return_state=return_state and last,
             )
             if bidirectional:
-                layer = keras.layers.Bidirectional(
+                layer = bidirectional_layer(
                     layer,
                     merge_mode=merge_mode,
                     name=f"bidirectional_{index}",

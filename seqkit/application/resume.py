@@ -39,6 +39,7 @@ MUST_MATCH_TRAINING = (
     "seed",
     "weight_averaging",
     "monitor",
+    "learning_rate_schedule",
 )
 
 

@@ -25,6 +25,7 @@ TRAINING_OPTION_NAMES = (
     "epochs",
     "batch_size",
     "learning_rate",
+    "learning_rate_schedule",
     "clipnorm",
     "patience",
     "weight_averaging",

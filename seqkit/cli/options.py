@@ -77,6 +77,12 @@ training_options = compose(
     click.option("--epochs", type=click.IntRange(min=1), help="Training epochs."),
     click.option("--batch-size", type=click.IntRange(min=1), help="Examples per batch."),
     click.option("--learning-rate", type=click.FloatRange(min=0.0, min_open=True), help="Optimizer step size."),
+    click.option(
+        "--learning-rate-schedule",
+        type=click.Choice(["constant", "cosine"]),
+        help="cosine: the learning rate falls each epoch along a half cosine to 5% of --learning-rate in the "
+        "last epoch.",
+    ),
     click.option("--clipnorm", type=click.FloatRange(min=0.0, min_open=True), help="Gradient clipping norm."),
     click.option("--patience", type=click.IntRange(min=1), help="Early stopping patience in epochs."),
     click.option(

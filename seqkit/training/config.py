@@ -20,6 +20,9 @@ OPTIMIZERS = (
 )
 PRECISIONS = ("float32", "mixed")
 STRATEGIES = ("auto", "default", "mirrored", "multiworker")
+LEARNING_RATE_SCHEDULES = ("constant", "cosine")
+# Where the cosine schedule ends, as a fraction of the starting learning rate.
+COSINE_FINAL_FRACTION = 0.05
 
 
 def _is_int(value):
@@ -66,6 +69,11 @@ class TrainingConfig:
             writes it at the end of each epoch only.
         verbose: 0 (silent), 1 (progress bar on a terminal, one line per epoch elsewhere) or 2
             (one line per epoch).
+        learning_rate_schedule: `"constant"`, or `"cosine"`: the learning rate
+            falls each epoch along a half cosine from `learning_rate` in the
+            first epoch to `learning_rate * COSINE_FINAL_FRACTION` in the last
+            (epoch `epochs`); a function of the epoch alone, so a resumed run
+            follows the same schedule (see `learning_rate_at`).
         weight_averaging: `None`, or the momentum (between 0 and 1, e.g.
             0.99) of an exponential moving average of the weights kept by
             the optimizer. Validation, checkpoints, early stopping and the
@@ -99,6 +107,7 @@ class TrainingConfig:
     checkpoint_every: int | None = None
     verbose: int = 1
     weight_averaging: float | None = None
+    learning_rate_schedule: str = "constant"
 
     def __post_init__(self):
         for name in ("epochs", "batch_size"):
@@ -117,6 +126,7 @@ class TrainingConfig:
             if not isinstance(value, bool):
                 raise ValueError(f"`{name}` must be True or False. Received: {name}={value!r}")
         self._check_choice("precision", PRECISIONS)
+        self._check_choice("learning_rate_schedule", LEARNING_RATE_SCHEDULES)
         self._check_choice("strategy", STRATEGIES)
         patience = self.early_stopping_patience
         if patience is not None and (not _is_int(patience) or patience < 0):
@@ -164,3 +174,19 @@ class TrainingConfig:
         if unknown:
             raise ValueError(f"Unknown `TrainingConfig` keys: {unknown}. Known keys: {sorted(known)}")
         return cls(**values)
+
+
+def learning_rate_at(config, epoch):
+    """The learning rate of 0-based `epoch` under `config.learning_rate_schedule`.
+
+    Example:
+
+    >>> config = TrainingConfig(epochs=3, learning_rate=1.0, learning_rate_schedule="cosine")
+    >>> [round(learning_rate_at(config, epoch), 3) for epoch in range(3)]
+    [1.0, 0.525, 0.05]
+    """
+    if config.learning_rate_schedule == "constant" or config.epochs == 1:
+        return config.learning_rate
+    progress = min(epoch, config.epochs - 1) / (config.epochs - 1)
+    fraction = COSINE_FINAL_FRACTION + (1 - COSINE_FINAL_FRACTION) * 0.5 * (1 + math.cos(math.pi * progress))
+    return config.learning_rate * fraction

@@ -20,7 +20,7 @@ from seqkit.training.callbacks import (
     monitor_mode,
     write_history,
 )
-from seqkit.training.config import TrainingConfig
+from seqkit.training.config import TrainingConfig, learning_rate_at
 from seqkit.training.determinism import reproducible, resumable_batches
 from seqkit.training.plots import plot_training_curves
 from seqkit.training.precision import dtype_policy_scope, resolve_precision
@@ -281,6 +281,9 @@ def _callbacks(paths, config, state, metrics_values):
         StopOnNaNLoss(paths.latest_checkpoint, resumed_batches=state.batch),
         EpochCheckpoint(paths),
     ]
+    if config.learning_rate_schedule != "constant":
+        # Set at each epoch's start from the epoch alone, so a resumed run follows the same schedule.
+        callbacks.append(keras.callbacks.LearningRateScheduler(lambda epoch, _: learning_rate_at(config, epoch)))
     if _tensorboard_installed():
         callbacks.append(keras.callbacks.TensorBoard(str(paths.logs)))
     else:

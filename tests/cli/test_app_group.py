@@ -52,6 +52,7 @@ def test_fit_splits_model_training_and_app_options(monkeypatch, tmp_path):
         [
             "fit", "--units", "8", "--epochs", "3", "--seed", "5", "--weight-averaging", "0.99",
             "--checkpoint-every", "50", "--flavour", "spicy", "--quiet", "--out", str(tmp_path),
+            "--learning-rate-schedule", "cosine",
         ],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -62,6 +63,7 @@ def test_fit_splits_model_training_and_app_options(monkeypatch, tmp_path):
         "epochs": 3,
         "seed": 5,
         "weight_averaging": 0.99,
+        "learning_rate_schedule": "cosine",
         "checkpoint_every": 50,
         "resume": False,
         "verbose": 0,

@@ -488,3 +488,46 @@ def test_progress_into_a_file_is_one_line_per_epoch(tmp_path, capsys):
     assert "\r" not in out and "\x08" not in out  # no redrawn progress bar
     epoch_lines = [line for line in out.splitlines() if "loss:" in line]
     assert len(epoch_lines) == 3 and all("val_loss:" in line for line in epoch_lines)
+
+
+class RecordLearningRate(keras.callbacks.Callback):
+    """The optimizer's learning rate during each epoch (read at its first batch)."""
+
+    def __init__(self):
+        super().__init__()
+        self.rates = []
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if batch == 0:
+            self.rates.append(float(self.model.optimizer.learning_rate.numpy()))
+
+
+def test_cosine_schedule_sets_each_epochs_rate_and_resumes_on_it(tmp_path):
+    data = regression_data()
+    settings = config(epochs=5, learning_rate=0.1, learning_rate_schedule="cosine")
+    expected = [0.1 * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * epoch / 4))) for epoch in range(5)]
+    straight_rates = RecordLearningRate()
+    straight, straight_history = fit(build_mlp, data, data, tmp_path / "b", settings, "mse",
+                                     callbacks=[straight_rates])
+    np.testing.assert_allclose(straight_rates.rates, expected, rtol=1e-6)
+    assert straight_rates.rates[0] == pytest.approx(0.1) and straight_rates.rates[-1] == pytest.approx(0.005)
+    np.testing.assert_allclose(straight_history["learning_rate"], expected, rtol=1e-6)
+
+    with pytest.raises(Interrupted):
+        fit(build_mlp, data, data, tmp_path / "a", settings, "mse", callbacks=[InterruptAfterEpoch(2)])
+    resumed_rates = RecordLearningRate()
+    resumed, history = fit(build_mlp, data, data, tmp_path / "a", dataclasses.replace(settings, resume=True), "mse",
+                           callbacks=[resumed_rates])
+    np.testing.assert_allclose(resumed_rates.rates, expected[2:], rtol=1e-6)
+    np.testing.assert_allclose(history["loss"], straight_history["loss"], rtol=1e-5)
+    for got, want in zip(resumed.get_weights(), straight.get_weights(), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_constant_schedule_keeps_the_rate():
+    settings = config(epochs=3, learning_rate=0.02)
+    from seqkit.training.config import learning_rate_at
+
+    assert [learning_rate_at(settings, epoch) for epoch in range(3)] == [0.02] * 3
+    with pytest.raises(ValueError, match="`learning_rate_schedule` must be one of 'constant', 'cosine'"):
+        config(learning_rate_schedule="linear")

@@ -110,6 +110,8 @@ class LanguageModel(TrainedRun):
         if self.unit == "text":
             # Running text: each text follows a line break and has no end token.
             token_lists = [tokenize_stream(text, self.level) for text in texts]
+            if not all(token_lists):
+                raise UserInputError("an empty text has no token to score (running text has no end token)")
             scores = [self.score_stream_tokens([tokens]) for tokens in token_lists]
             ends = []
         else:
@@ -334,22 +336,36 @@ class LanguageModel(TrainedRun):
     # === Export ===
 
     def export(self, export_root, version=None, temperature=1.0):
-        """Write `<export_root>/lm/<version>/`: `serving_default` scores sentences, `sample` generates text."""
-        from seqkit.apps.lm.text import tf_detokenize, tf_tokenize
+        """Write `<export_root>/lm/<version>/`: `serving_default` scores sentences, `sample` generates text.
+
+        The export of a `unit="text"` run scores and samples running text as `predict` and `sample` do: each
+        string is read after a line break (its line breaks as `<NL>`, no `<EOS>`), and samples are exactly
+        `max_length` tokens long; `seqkit.json` records the unit."""
+        from seqkit.apps.lm.text import tf_detokenize, tf_detokenize_stream, tf_tokenize, tf_tokenize_stream
         from seqkit.export.language_model_serving import build_language_model_serving_module
 
-        level = self.level
+        level, unit = self.level, self.unit
+        tokenize_text, detokenize_text = (
+            (tf_tokenize_stream, tf_detokenize_stream) if unit == "text" else (tf_tokenize, tf_detokenize)
+        )
 
         def build_module():
             return build_language_model_serving_module(
                 self.model,
                 self.vocabulary,
-                tokenize=lambda texts: tf_tokenize(texts, level),
-                detokenize=lambda tokens: tf_detokenize(tokens, level),
+                tokenize=lambda texts: tokenize_text(texts, level),
+                detokenize=lambda tokens: detokenize_text(tokens, level),
                 temperature=temperature,
+                unit=unit,
+                newline_token=NEWLINE,
             )
 
-        metadata = {"level": level, "sample_temperature": temperature, "vocabulary_size": len(self.vocabulary)}
+        metadata = {
+            "level": level,
+            "unit": unit,
+            "sample_temperature": temperature,
+            "vocabulary_size": len(self.vocabulary),
+        }
         return self._export(
             export_root, version, build_module, metadata, signatures=(("serving_default", "score"), ("sample", "sample"))
         )

@@ -292,3 +292,40 @@ def detokenize_stream(tokens, level):
             current.append(token)
     lines.append(detokenize(current, level))
     return "\n".join(lines)
+
+
+def tf_tokenize_stream(texts, level):
+    """`tokenize_stream` in plain TensorFlow ops: a ragged `(batch, None)` string tensor of the tokens of each
+    string of the 1-D tensor `texts`, line breaks as `NEWLINE` (none after the last line)."""
+    import tensorflow as tf
+
+    lines = tf.strings.split(texts, sep="\n")  # (batch, lines); "" is one empty line
+    flat = lines.flat_values
+    if level == "char":
+        tokens = tf.strings.unicode_split(flat, "UTF-8")
+    else:
+        from seqkit.data.word_splitting import tf_split_words
+
+        tokens = tf_split_words(flat)
+    breaks = tf.fill(tf.stack([tf.shape(flat, out_type=tf.int64)[0], 1]), NEWLINE)
+    with_breaks = tf.concat([tokens, tf.RaggedTensor.from_tensor(breaks)], axis=1)
+    stream = lines.with_flat_values(with_breaks).merge_dims(1, 2)
+    return stream[:, :-1]
+
+
+def tf_detokenize_stream(tokens, level):
+    """`detokenize_stream` in plain TensorFlow ops: a `(batch,)` string tensor of a `(batch, None)` token
+    tensor (`""` tokens left out), `NEWLINE` as a line break and each line joined as `detokenize` does."""
+    import tensorflow as tf
+
+    tokens = tf.where(tokens == NEWLINE, "\n", tokens)
+    if level == "char":
+        return tf.strings.reduce_join(tokens, axis=-1)
+    # Words joined by single spaces, no space around a line break, then the rules applied within each line.
+    text = tf.strings.reduce_join(tokens, axis=-1, separator=" ")
+    text = tf.strings.regex_replace(text, " +", " ")
+    text = tf.strings.regex_replace(tf.strings.regex_replace(text, "^ | $", ""), " ?\n ?", "\n")
+    for pattern, replacement in DETOKENIZE_RULES:
+        for _ in range(2):
+            text = tf.strings.regex_replace(text, "(?m)" + pattern, replacement)
+    return text

@@ -151,9 +151,11 @@ class MusicApplication(Application):
         )
         if metrics:
             baselines = ", ".join(f"{name} {values['perplexity']:.3f}" for name, values in metrics["baselines"].items())
+            verdict = "beats" if metrics["beats_baselines"] else "does not beat"
             lines.append(
                 f"Validation ({data['valid_pieces']} pieces): NLL {metrics['nll']:.4f} nats/token, "
-                f"perplexity {metrics['perplexity']:.3f} (baselines: {baselines})."
+                f"perplexity {metrics['perplexity']:.3f} (Kneser–Ney baselines: {baselines}; the model {verdict} "
+                f"the strongest, {metrics['best_baseline']})."
             )
         return lines
 

@@ -14,6 +14,9 @@ from seqkit.application.trained_run import TrainedRun
 SCORE_BATCH_SIZE = 16
 # Upper bound of tokens per note, to turn `--length N --unit notes` into a number of generation steps.
 TOKENS_PER_NOTE = 4
+# The n-gram baselines of `evaluate`: modified Kneser–Ney (Chen & Goodman) of orders 1 to 5.
+BASELINE_ORDERS = (("unigram", 1), ("bigram", 2), ("3-gram", 3), ("4-gram", 4), ("5-gram", 5))
+BASELINE_SMOOTHING = "modified_kneser_ney"
 
 
 @dataclasses.dataclass
@@ -246,7 +249,7 @@ class MusicModel(TrainedRun):
     # === Evaluation ===
 
     def baselines(self):
-        """Unigram and bigram models (Kneser–Ney) fitted on the run's training sequences.
+        """Kneser–Ney n-gram models (modified, orders 1 to 5) fitted on the run's training sequences.
 
         They score the same tokens as the model: every token after `<BOS>`, `<EOS>` included, over the
         `V` possible outcomes (the codec's tokens and `<EOS>`).
@@ -260,9 +263,10 @@ class MusicModel(TrainedRun):
                 raise UserInputError(f"missing {SEQUENCES_FILE}; did `fit` finish?", path=self.run.path)
             contents = [ids[1:-1] for ids in read_sequences(path)]
             outcomes = len(self.vectorizer.vocabulary) - 3
+            eos_id = self.vectorizer.vocabulary.eos_id
             self._baselines = {
-                name: NGramModel(order, outcomes, end_token=self.vectorizer.vocabulary.eos_id).fit(contents)
-                for name, order in (("unigram", 1), ("bigram", 2))
+                name: NGramModel(order, outcomes, smoothing=BASELINE_SMOOTHING, end_token=eos_id).fit(contents)
+                for name, order in BASELINE_ORDERS
             }
         return self._baselines
 
@@ -307,8 +311,11 @@ class MusicModel(TrainedRun):
         for name, baseline in self.baselines().items():
             log_probability, tokens = baseline.log_probability([ids[1:-1] for ids in sequences])
             nll = -log_probability / tokens
-            metrics["baselines"][name] = {"nll": nll, "perplexity": math.exp(nll)}
-        metrics["beats_baselines"] = all(metrics["nll"] < b["nll"] for b in metrics["baselines"].values())
+            metrics["baselines"][name] = {"order": baseline.order, "nll": nll, "perplexity": math.exp(nll)}
+        best = min(metrics["baselines"], key=lambda name: metrics["baselines"][name]["nll"])
+        metrics["best_baseline"] = best
+        # Beating the strongest n-gram is beating them all.
+        metrics["beats_baselines"] = metrics["nll"] < metrics["baselines"][best]["nll"]
         if samples:
             pieces = self.generate(num_samples=samples, length=length, seed=seed)
             generated = music_statistics([piece.notes for piece in pieces])
@@ -328,6 +335,14 @@ class MusicModel(TrainedRun):
         ]
         for name, baseline in metrics["baselines"].items():
             lines.append(f"{name:<8} NLL {baseline['nll']:.4f} nats/token, perplexity {baseline['perplexity']:.3f}")
+        best = metrics.get("best_baseline")
+        if best:
+            ratio = metrics["baselines"][best]["perplexity"] / metrics["perplexity"]
+            gap = f"{ratio:.2f}x lower" if ratio >= 1 else f"{1 / ratio:.2f}x higher"
+            lines.append(
+                f"strongest baseline: {best}, perplexity {metrics['baselines'][best]['perplexity']:.3f}; "
+                f"the model's is {gap}"
+            )
         lines.append(f"beats the n-gram baselines: {'yes' if metrics['beats_baselines'] else 'no'}")
         if "statistics" in metrics:
             comparison = metrics["statistics"]["comparison"]

@@ -26,7 +26,7 @@ def test_fit_writes_a_complete_run_directory(trained_music_run):
         "corpus_statistics.json",
     ):
         assert (out / name).is_file(), name
-    assert "baselines: unigram" in output
+    assert "Kneser–Ney baselines: unigram" in output and "the strongest, " in output
     metrics = json.loads((out / "metrics.json").read_text())
     config = json.loads((out / "config.json").read_text())
     vocabulary_size = config["builder"]["vocabulary_size"]
@@ -142,10 +142,17 @@ def test_score_and_evaluate_a_folder_with_bad_files(trained_music_run, music_fol
     assert result.exit_code == 0, result.output
     metrics = json.loads(result.output)
     assert metrics["data"]["pieces"] == 3 and metrics["data"]["skipped"] == 2
-    assert set(metrics["baselines"]) == {"unigram", "bigram"}
+    assert list(metrics["baselines"]) == ["unigram", "bigram", "3-gram", "4-gram", "5-gram"]
+    assert [b["order"] for b in metrics["baselines"].values()] == [1, 2, 3, 4, 5]
+    best = min(metrics["baselines"], key=lambda name: metrics["baselines"][name]["nll"])
+    assert metrics["best_baseline"] == best
+    assert metrics["beats_baselines"] == (metrics["nll"] < metrics["baselines"][best]["nll"])
     assert metrics["statistics"]["generated"]["pieces"] <= 2
     text = invoke("music", "evaluate", "--model", out, "--data", music_folder, "--samples", 0)
     assert "beats the n-gram baselines" in text.output and "bigram" in text.output
+    for name in ("3-gram", "4-gram", "5-gram"):
+        assert f"{name:<8} NLL" in text.output
+    assert f"strongest baseline: {best}, perplexity {metrics['baselines'][best]['perplexity']:.3f}" in text.output
 
 
 def test_bad_inputs_exit_2_with_the_file_name(trained_music_run, tmp_path):

@@ -1,7 +1,9 @@
 """Python API of `seqkit video`: train, load, recognise activities in video files, evaluate, export.
 
 `fit` runs the shared recipe (`seqkit.application.recipe`) with the video declaration
-(`seqkit.apps.video.application`); `load` returns a `VideoModel`.
+(`seqkit.apps.video.application`); `load` returns a `VideoModel`. A clip table with a `frame_labels` column
+(segments `start,end,label` per clip, `seqkit.data.video.frame_labels`) trains a per-frame model instead, whose
+`predict` gives each video's segments.
 
 Example:
 

@@ -1,6 +1,10 @@
 """What `seqkit video` adds to the shared recipe: folders of clips (one sub-folder per activity) or CSV lists as
 clips, frames sampled uniformly and centre-cropped, a convolutional frame encoder (or a frozen ImageNet backbone
-with cached features) under a bidirectional recurrent stack, and top-1/top-5 evaluation."""
+with cached features) under a bidirectional recurrent stack, and top-1/top-5 evaluation.
+
+Clip tables whose clips have per-frame labels (a `frame_labels` column) train the per-frame model instead
+(`video_classifier(per_frame=True)`, a masked loss over the real frames): the task is chosen by the data and
+recorded in `video.json` (`task`) and `config.json` (`data.task`, `builder.per_frame`)."""
 
 import pathlib
 
@@ -148,11 +152,12 @@ class VideoApplication(Application):
     def data_summary(self, context):
         vectorizer = context.vectorizer
         summary = {
+            "task": vectorizer.task,
             "classes": vectorizer.classes,
             "clip_seconds": vectorizer.clip_seconds,
             "skipped_clips": dict(context.extras.get("skipped", {})),
         }
-        if vectorizer.feature_cache is not None:
+        if vectorizer.feature_cache is not None and vectorizer.task == "clip":  # per-frame runs do not cache
             summary["feature_cache"] = {
                 "folder": str(vectorizer.feature_cache.folder),
                 "hits": vectorizer.feature_cache.hits,
@@ -173,6 +178,8 @@ class VideoApplication(Application):
             arguments["feature_dim"] = int(vectorizer.feature_model.output_shape[-1])
         else:
             arguments["frame_size"] = vectorizer.sampling.frame_size
+        if vectorizer.task == "frames":
+            arguments["per_frame"] = True
         return arguments
 
     def loss(self, context, model):
@@ -183,6 +190,10 @@ class VideoApplication(Application):
     def metrics(self, context):
         import keras
 
+        if context.vectorizer.task == "frames":
+            from seqkit.tasks import frame_accuracy
+
+            return [frame_accuracy(name="accuracy")]
         return [keras.metrics.SparseCategoricalAccuracy(name="accuracy")]
 
     # === After training ===
@@ -196,9 +207,10 @@ class VideoApplication(Application):
 
     def summary_lines(self, result):
         data, metrics = result.data, result.metrics
+        per_frame = data.get("task") == "frames"
         lines = [
-            f"Trained on {data['train']} ({data.get('train_clips', 0)} clips, {len(data['classes'])} activities: "
-            f"{', '.join(data['classes'])})."
+            f"Trained on {data['train']} ({data.get('train_clips', 0)} clips, {len(data['classes'])} activities"
+            f"{' per frame' if per_frame else ''}: {', '.join(data['classes'])})."
         ]
         skipped = data.get("skipped_clips", {})
         if any(skipped.values()):
@@ -208,7 +220,13 @@ class VideoApplication(Application):
         cache = data.get("feature_cache")
         if cache:
             lines.append(f"Backbone features: {cache['hits']} clips from the cache, {cache['misses']} computed.")
-        if metrics:
+        if metrics and per_frame:
+            lines.append(
+                f"Validation ({metrics['count']} frames of {metrics['clips']} clips): per-frame accuracy "
+                f"{metrics['accuracy']:.4f}, macro-F1 {metrics['macro_f1']:.4f}, segment F1 (exact / overlap) "
+                f"{metrics['segment_exact']['f1']:.4f} / {metrics['segment_overlap']['f1']:.4f}."
+            )
+        elif metrics:
             top = f", top-5 {metrics['top_5_accuracy']:.4f}" if metrics.get("top_5_accuracy") is not None else ""
             lines.append(
                 f"Validation ({metrics['count']} clips): accuracy {metrics['accuracy']:.4f}{top}, "

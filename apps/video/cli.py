@@ -18,7 +18,7 @@ FIT_OPTIONS = (
     SKIP_BAD,
     click.option("--num-frames", type=click.IntRange(min=1), help="Frames sampled uniformly from each clip (default 16)."),
     click.option("--fps", type=click.FloatRange(min=0.1), help="Sample this many frames a second instead."),
-    click.option("--frame-size", type=click.IntRange(min=8), help="Side of the square frames (default 64)."),
+    click.option("--frame-size", type=click.IntRange(min=8), help="Side of the square frames (default 32)."),
     click.option("--crop", type=click.Choice(["center", "resize"]), help="Centre square crop (default) or whole frame."),
     click.option("--backbone", type=click.Choice(BACKBONES),
                  help="A frozen ImageNet frame encoder; its features are computed once and cached."),
@@ -56,13 +56,17 @@ def video_files(inputs):
 @options.model_dir_option
 @click.argument("inputs", nargs=-1, metavar="VIDEOS...")
 @click.option("--timeline/--no-timeline", default=None,
-              help="Per-second timeline of sliding windows (default: for videos over twice the training clips).")
+              help="Per-second timeline of sliding windows (default: for videos over twice the training clips); "
+              "a per-frame model samples back-to-back windows instead.")
 @click.option("--frames-png", type=click.Path(file_okay=False),
               help="Write a contact sheet of each video's sampled frames into this folder.")
 @options.json_option
 @report_errors
 def predict_command(model_dir, inputs, timeline, frames_png, as_json):
-    """Recognise the activity of video files (AVI, MP4, MKV, WebM, MOV) or folders of them."""
+    """Recognise the activity of video files (AVI, MP4, MKV, WebM, MOV) or folders of them.
+
+    A per-frame model prints a timeline of segments (start-end seconds, label, probability) per video.
+    """
     import importlib
 
     recognizer = importlib.import_module(API).load(model_dir)
@@ -76,8 +80,10 @@ group = make_app_group(
         name="video",
         help=(
             "Activity recognition from video: clips in (AVI/MP4/MKV/WebM through OpenCV), an activity out. Reads a "
-            "folder with one sub-folder per activity (UCF101 layout) or a CSV of path,label[,start,end]. Default "
-            "data: generated clips of moving, turning and growing shapes."
+            "folder with one sub-folder per activity (UCF101 layout) or a CSV of path,label[,start,end]. A "
+            "frame_labels column naming a CSV of start,end,label segments per clip trains a per-frame model "
+            "instead (frames outside every segment: background). Default data: generated clips of moving, "
+            "turning and growing shapes."
         ),
         api_module=API,
         input_name="VIDEOS",

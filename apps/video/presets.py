@@ -7,10 +7,11 @@ computed once and cached.
 """
 
 PRESETS = {
-    # 16 frames of 64² and their differences to the previous frame (the motion: without them the model stayed at
-    # chance on the generated clips for 8 epochs, with them it reached 0.74 in 8; benchmarks/video_quality.py),
-    # a 3-block convolutional encoder that keeps where things are in the frame (a 4 × 4 grid of averages, not
-    # one), a bidirectional GRU and mean pooling over the clip's frames.
+    # 12 frames of 32² and their differences to the previous frame (the motion: without them the model stayed at
+    # chance on the generated clips for 8 epochs, with them it leaves chance in 4), a 3-block convolutional encoder
+    # that keeps where things are in the frame (a 4 × 4 grid of averages, not one), a bidirectional GRU and mean
+    # pooling over the clip's frames. 32² and 12 frames train the embedded clips in ≈ 1.5 min on 2 cores (64² and
+    # 16 frames took ≈ 10 min for no better accuracy; benchmarks/video_quality.py has both figures).
     "default": {
         "model": {
             "conv_filters": (16, 32, 64),
@@ -23,7 +24,7 @@ PRESETS = {
             "dropout": 0.3,
             "pooling": "mean",
         },
-        "data": {"num_frames": 16, "fps": None, "frame_size": 64, "crop": "center", "backbone": None},
+        "data": {"num_frames": 12, "fps": None, "frame_size": 32, "crop": "center", "backbone": None},
         "training": {"epochs": 30, "batch_size": 16, "learning_rate": 0.002, "early_stopping_patience": 8},
     },
     # A frozen ImageNet backbone (MobileNetV3-Small, 576 features per frame) under a small recurrent head: for

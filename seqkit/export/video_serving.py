@@ -1,4 +1,5 @@
-"""Serving module for video classifiers: a batch of `uint8` frame tensors in, activity probabilities out."""
+"""Serving module for video classifiers: a batch of `uint8` frame tensors in, activity probabilities out (per clip,
+or per sampled frame)."""
 
 
 def uniform_frame_indices(lengths, num_frames):
@@ -32,7 +33,8 @@ def centre_square(frames, frame_size, crop="center"):
     return tf.clip_by_value(tf.round(resized), 0.0, 255.0)
 
 
-def build_video_serving_module(model, classes, *, num_frames, frame_size, crop="center", feature_model=None):
+def build_video_serving_module(model, classes, *, num_frames, frame_size, crop="center", feature_model=None,
+                               per_frame=False):
     """A `tf.Module` whose `serve` function classifies a batch of clips given as decoded frames.
 
     The graph does what `seqkit video predict` does to a file once its frames are decoded: `num_frames` frames
@@ -47,11 +49,17 @@ def build_video_serving_module(model, classes, *, num_frames, frame_size, crop="
         frame_size: the side of its square frames.
         crop: `"center"` or `"resize"`.
         feature_model: the frozen backbone `(N, S, S, 3) → (N, D)`, or None.
+        per_frame: whether `model` labels every frame (`video_classifier(per_frame=True)`).
 
     Returns:
         A `tf.Module` with a `serve` `tf.function` taking `frames` (`(batch, time, height, width, 3)` uint8, RGB,
         any size) and `lengths` (`(batch,)` int32, real frames per clip) and returning `label` (`(batch,)`
         strings), `class_id` (`(batch,)` int32) and `probabilities` (`(batch, classes)`).
+
+        With `per_frame`, the outputs are per sampled frame: `label` (`(batch, num_frames)` strings, `""` past
+        a clip's sampled frames), `class_id` (`(batch, num_frames)`, -1 there), `probabilities`
+        (`(batch, num_frames, classes)`, 0 there), `frame_index` (`(batch, num_frames)`: which input frame
+        each one is, -1 there) and `lengths` (`(batch,)`: the sampled frames of each clip).
     """
     import tensorflow as tf
 
@@ -87,6 +95,16 @@ def build_video_serving_module(model, classes, *, num_frames, frame_size, crop="
             logits = self.model({**inputs, "lengths": count}, training=False)
             probabilities = tf.nn.softmax(logits, axis=-1)
             class_id = tf.argmax(probabilities, axis=-1, output_type=tf.int32)
-            return {"label": tf.gather(self.class_names, class_id), "class_id": class_id, "probabilities": probabilities}
+            if not per_frame:
+                return {"label": tf.gather(self.class_names, class_id), "class_id": class_id,
+                        "probabilities": probabilities}
+            sampled = tf.sequence_mask(count, num_frames)  # (batch, num_frames)
+            return {
+                "label": tf.where(sampled, tf.gather(self.class_names, class_id), ""),
+                "class_id": tf.where(sampled, class_id, -1),
+                "probabilities": tf.where(sampled[:, :, None], probabilities, 0.0),
+                "frame_index": tf.where(sampled, indices, -1),
+                "lengths": count,
+            }
 
     return VideoServing()

@@ -39,7 +39,7 @@ from seqkit.tasks.sequence_tagger import (
     tagger_loss,
     tagger_tag_f1,
 )
-from seqkit.tasks.video_classifier import VIDEO_CLASSIFIER_PRESETS, video_classifier
+from seqkit.tasks.video_classifier import VIDEO_CLASSIFIER_PRESETS, frame_accuracy, video_classifier
 
 __all__ = [
     "BACKBONE_NAMES",
@@ -59,6 +59,7 @@ __all__ = [
     "ctc_loss",
     "ctc_recognizer",
     "decode_tags",
+    "frame_accuracy",
     "frame_backbone",
     "language_model",
     "language_model_loss",

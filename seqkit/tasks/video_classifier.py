@@ -201,6 +201,43 @@ def video_classifier(
     return keras.Model(inputs=inputs, outputs=outputs, name=name)
 
 
+def frame_accuracy(name="accuracy"):
+    """A Keras metric: the accuracy of a per-frame `video_classifier` over the labelled frames only.
+
+    Labels are `(batch, time)` class ids with -1 at padding (and any frame to ignore); those frames count
+    neither as right nor as wrong, unlike `keras.metrics.SparseCategoricalAccuracy`, which would count every
+    padding frame as a mistake.
+
+    Args:
+        name: str. The metric's name in the logs (`accuracy`, `val_accuracy`).
+
+    Returns:
+        A `keras.metrics.Metric`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> metric = frame_accuracy()
+    >>> logits = np.array([[[2.0, 0.0], [0.0, 2.0], [2.0, 0.0]]], "float32")
+    >>> metric.update_state(np.array([[0, 0, -1]]), logits)
+    >>> float(metric.result())
+    0.5
+    """
+    return FrameAccuracy(name=name)
+
+
+@keras.saving.register_keras_serializable(package="seqkit")
+class FrameAccuracy(keras.metrics.SparseCategoricalAccuracy):
+    """`SparseCategoricalAccuracy` that leaves out the frames labelled -1 (see `frame_accuracy`)."""
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true = ops.convert_to_tensor(y_true)
+        labelled = ops.cast(ops.greater_equal(y_true, 0), self.dtype)
+        if sample_weight is not None:
+            labelled = labelled * ops.cast(sample_weight, self.dtype)
+        super().update_state(ops.maximum(y_true, 0), y_pred, sample_weight=labelled)
+
+
 def _length_mask(steps, lengths):
     """Boolean `(batch, time)`: `t < lengths[b]` for the step vectors `steps` `(batch, time, dim)`.
 

@@ -11,10 +11,14 @@ segment; no video is decoded here):
 - a CSV or TSV table (`.csv`, `.tsv`) with a header: the video path in a column `path`, `file`, `video` or
   `clip`, the label in `label`, `class` or `activity` (found case-insensitively; optional with
   `require_labels=False`), and optional `start` and `end` columns in seconds, for a clip that is a segment
-  of a longer video. Relative paths are relative to the table's folder.
+  of a longer video. Relative paths are relative to the table's folder. An optional `frame_labels` column
+  names each clip's per-frame label file, a table of `start,end,label` segments in seconds
+  (`seqkit.data.video.frame_labels`; relative to the table's folder too); with it the `label` column is
+  optional. In one table either every clip has a label file or none has (an empty cell is a clip without).
 
 A bad row (a missing video file, an empty label, a `start` or `end` that is not a number of seconds, a
-`start` not before its `end`) raises `UserInputError` with the table and line, or with `skip_bad_rows=True`
+`start` not before its `end`, a missing or bad frame label file, a clip without a label file in a table where
+others have one) raises `UserInputError` with the table and line, or with `skip_bad_rows=True`
 is yielded as a `seqkit.application.sources.Skipped` item in its place. The header is line 1. A source
 without any usable clip is an error either way.
 
@@ -35,12 +39,14 @@ import os
 import pathlib
 
 from seqkit.data.columns import find_column
+from seqkit.data.video.frame_labels import read_frame_labels
 from seqkit.data.video.frames import VIDEO_SUFFIXES
 from seqkit.errors import UserInputError
 
 PATH_ALIASES = ("path", "file", "video", "clip")
 LABEL_ALIASES = ("label", "class", "activity")
 START_COLUMN = "start"
+FRAME_LABELS_COLUMN = "frame_labels"
 END_COLUMN = "end"
 TABLE_SUFFIXES = (".csv", ".tsv")
 
@@ -56,6 +62,7 @@ class Clip:
         end: where the clip ends in the video, in seconds, or None for the video's end.
         source: where it was listed, as a string: the table, or the folder of class folders.
         line: the 1-based line in the table (the header is line 1), or None for a clip found in a folder.
+        frame_labels: the clip's per-frame labels (`seqkit.data.video.frame_labels.FrameLabels`), or None.
     """
 
     path: pathlib.Path
@@ -64,6 +71,7 @@ class Clip:
     end: float | None = None
     source: str = ""
     line: int | None = None
+    frame_labels: object = None
 
 
 def iter_clips(source, *, skip_bad_rows=False, require_labels=True):
@@ -151,20 +159,23 @@ def _iter_table(table, skip_bad_rows, require_labels):
 
     rows = iter_table_rows(table)
     columns = next(rows)
+    lowered = {str(column).strip().lower(): column for column in columns}
+    frames_name = lowered.get(FRAME_LABELS_COLUMN)
     try:
         path_name = find_column("video path", "path", "path", PATH_ALIASES[1:], columns, table)
         label_name = None
-        if require_labels or _has_any(columns, LABEL_ALIASES):
+        if (require_labels and frames_name is None) or _has_any(columns, LABEL_ALIASES):
             label_name = find_column("label", "label", "label", LABEL_ALIASES[1:], columns, table)
     except UserInputError as error:
         raise UserInputError(error.problem, path=table, line=1) from None
-    lowered = {str(column).strip().lower(): column for column in columns}
     start_name, end_name = lowered.get(START_COLUMN), lowered.get(END_COLUMN)
     folder = table.parent
     found = False
+    first_labelled = first_unlabelled = None  # lines of the first clips with and without a frame label file
     for line, row in rows:
         cell = str(row[path_name]).strip()
         label = str(row[label_name]).strip() if label_name is not None else ""
+        frames_cell = str(row[frames_name]).strip() if frames_name is not None else ""
         start, start_problem = _seconds(row, start_name)
         end, end_problem = _seconds(row, end_name)
         video = _resolve(folder, cell) if cell else None
@@ -172,19 +183,43 @@ def _iter_table(table, skip_bad_rows, require_labels):
             problem = "missing video path"
         elif video is None:
             problem = f"video file not found: {cell} (relative paths are read from {folder})"
-        elif not label and require_labels:
-            problem = "empty label"
+        elif frames_cell and first_unlabelled is not None:
+            problem = _mixed(frames_cell, first_unlabelled, has=False)
+        elif frames_name is not None and not frames_cell and first_labelled is not None:
+            problem = _mixed(frames_cell, first_labelled, has=True)
+        elif not label and require_labels and not frames_cell:
+            problem = "empty label" + (" and no frame labels" if frames_name is not None else "")
         elif start_problem or end_problem:
             problem = start_problem or end_problem
         elif start is not None and end is not None and start >= end:
             problem = f"the clip must start before it ends; start={start:g}, end={end:g}"
+        elif frames_cell and _resolve(folder, frames_cell) is None:
+            problem = f"frame label file not found: {frames_cell} (relative paths are read from {folder})"
         else:
+            frame_labels = None
+            if frames_cell:
+                try:
+                    frame_labels = read_frame_labels(_resolve(folder, frames_cell))
+                except UserInputError as error:  # named by the label file and its line
+                    yield _bad(error.problem, error.path, error.line, skip_bad_rows, unit="clips")
+                    continue
+                first_labelled = first_labelled or line
+            elif frames_name is not None:
+                first_unlabelled = first_unlabelled or line
             found = True
-            yield Clip(video, label or None, start, end, str(table), line)
+            yield Clip(video, label or None, start, end, str(table), line, frame_labels)
             continue
         yield _bad(problem, table, line, skip_bad_rows)
     if not found:
         raise UserInputError("no usable rows found", path=table)
+
+
+def _mixed(cell, other_line, has):
+    if has:
+        return (f"no frame labels, but the clip of line {other_line} has some; give every clip of a table a "
+                f"frame label file, or none")
+    return (f"frame labels {cell}, but the clip of line {other_line} has none; give every clip of a table a "
+            f"frame label file, or none")
 
 
 def _has_any(columns, names):
@@ -219,10 +254,10 @@ def _absolute(path):
     return pathlib.Path(os.path.abspath(path))
 
 
-def _bad(problem, path, line, skip_bad_rows):
+def _bad(problem, path, line, skip_bad_rows, unit="rows"):
     """The `Skipped` item of a bad row, or (without `skip_bad_rows`) its `UserInputError`."""
     from seqkit.application.sources import Skipped
 
     if not skip_bad_rows:
-        raise UserInputError(problem + " (--skip-bad-rows leaves such rows out)", path=path, line=line)
+        raise UserInputError(problem + f" (--skip-bad-rows leaves such {unit} out)", path=path, line=line)
     return Skipped(str(path), line, problem)

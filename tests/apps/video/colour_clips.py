@@ -22,3 +22,19 @@ def write_video(path, pixels, fps=10):
     path.parent.mkdir(parents=True, exist_ok=True)
     write_clip(pixels, path, fps=fps)
     return path
+
+
+def changing_clip(rng, colours, frames_each=4, background_frames=4, size=32):
+    """A square whose colour changes: `frames_each` frames of each of `colours`, then `background_frames` of the
+    grey background alone (no square), as uint8 RGB."""
+    parts = [square_clip(rng, colour, frames=frames_each, size=size) for colour in colours]
+    parts.append(np.clip(rng.normal(110, 12, (background_frames, size, size, 3)), 0, 255).astype(np.uint8))
+    return np.concatenate(parts)
+
+
+def write_segments(path, rows, header="start,end,label"):
+    """A frame label file of `(start, end, label)` rows."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([header] + [",".join(str(cell) for cell in row) for row in rows]) + "\n",
+                    encoding="utf-8")
+    return path

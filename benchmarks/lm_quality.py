@@ -75,6 +75,7 @@ def main():
     parser.add_argument("--layers", type=int)
     parser.add_argument("--dropout", type=float)
     parser.add_argument("--patience", type=int)
+    parser.add_argument("--schedule", choices=["constant", "cosine"], help="learning-rate schedule")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--out", help="folder of the run directories (default: a temporary one)")
     parser.add_argument("--resume", action="store_true", help="continue the runs in --out up to --epochs")
@@ -127,6 +128,7 @@ def fit_one(args, lm, out, seed):
             ("epochs", args.epochs),
             ("batch_size", args.batch_size),
             ("learning_rate", args.learning_rate),
+            ("learning_rate_schedule", args.schedule),
         )
         if value is not None
     }

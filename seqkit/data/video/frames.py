@@ -36,6 +36,7 @@ VideoInfo(fps=10.0, frame_count=40, width=32, height=24, duration=4.0)
 
 import dataclasses
 import math
+import os
 import pathlib
 
 import numpy as np
@@ -354,8 +355,16 @@ def video_info(path):
 # === Internals ===
 
 
+# FFmpeg's own log level, read by OpenCV when it first opens a video: -8 ("quiet") keeps its decoder messages
+# ("moov atom not found", "Invalid NAL unit size") off stderr; seqkit reports unreadable videos itself.
+# SEQKIT_DEBUG=1, or the variable set by the user, keeps them.
+FFMPEG_LOG_LEVEL = "OPENCV_FFMPEG_LOGLEVEL"
+
+
 def _opencv():
     """The `cv2` module, or a `MissingPackageError` naming the extra that installs it."""
+    if not os.environ.get("SEQKIT_DEBUG"):
+        os.environ.setdefault(FFMPEG_LOG_LEVEL, "-8")
     try:
         return import_optional("cv2", "video")
     except MissingPackageError:

@@ -413,3 +413,35 @@ def test_sampling_settings_round_trip():
     assert FrameSampling.from_settings({}) == FrameSampling()
     with pytest.raises(ValueError, match="unknown keys \\['size'\\]"):
         FrameSampling.from_settings({"size": 3})
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_ffmpeg_decoder_messages_stay_off_stderr_unless_debugging(tmp_path, debug):
+    import os
+    import subprocess
+    import sys
+
+    import cv2
+
+    path = tmp_path / "half.mp4"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 10, (64, 64))
+    rng = np.random.default_rng(0)
+    for _ in range(30):  # noise: a file large enough for FFmpeg to look for its index
+        writer.write(rng.integers(0, 256, (64, 64, 3), dtype=np.uint8))
+    writer.release()
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])  # the index ("moov atom") is at the end
+    script = (
+        "import sys\n"
+        "from seqkit.data.video.frames import FrameSampling, read_frames\n"
+        "from seqkit.errors import UserInputError\n"
+        "try:\n"
+        f"    read_frames({str(path)!r}, FrameSampling(num_frames=4, frame_size=16))\n"
+        "except UserInputError as error:\n"
+        "    print('refused:', error)\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key not in ("OPENCV_FFMPEG_LOGLEVEL", "SEQKIT_DEBUG")}
+    if debug:
+        env["SEQKIT_DEBUG"] = "1"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60)
+    assert done.stdout.startswith("refused:") and "half.mp4" in done.stdout
+    assert ("moov atom not found" in done.stderr) == debug, done.stderr

@@ -42,9 +42,11 @@ class DnaModel(TrainedRun):
         self.read_options = dict(self.config.get("read_options", {}))
         self.background = next((name for name in self.classes if name in BACKGROUND_CLASSES), None)
 
+        # One trace for every batch size and length (`reduce_retracing` traced a third time once both varied).
+        signature = [tf.TensorSpec([None, None], tf.int32), tf.TensorSpec([None], tf.int32)]
         if self.task == TAGGING:
 
-            @tf.function(reduce_retracing=True)
+            @tf.function(input_signature=signature)
             def scores(token_ids, lengths):
                 # Per-base class probabilities (softmax of the scores; for a CRF head, of its unary potentials)
                 # and the decoded classes (Viterbi for a CRF head).
@@ -54,7 +56,7 @@ class DnaModel(TrainedRun):
 
         else:
 
-            @tf.function(reduce_retracing=True)
+            @tf.function(input_signature=signature)
             def scores(token_ids, lengths):
                 outputs = self.model({"token_ids": token_ids}, training=False)
                 return class_probabilities(self.model, outputs), tf.zeros_like(lengths)

@@ -38,7 +38,8 @@ class SentimentModel(TrainedRun):
             "median" if classifier_head(self.model) == "ordinal" else "argmax"
         )
 
-        @tf.function(reduce_retracing=True)
+        # One trace for every batch size and length (`reduce_retracing` traced a third time once both varied).
+        @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32)])
         def probabilities(token_ids):
             return class_probabilities(self.model, self.model({"token_ids": token_ids}, training=False))
 

@@ -28,7 +28,8 @@ class SpeechModel(TrainedRun):
         self.read_options = dict(self.config.get("read_options", {}))
         self._language_model = None
 
-        @tf.function(reduce_retracing=True)
+        # One trace for every batch size and length (`reduce_retracing` traced a third time once both varied).
+        @tf.function(input_signature=[tf.TensorSpec([None, None], tf.float32), tf.TensorSpec([None], tf.int32)])
         def log_probabilities(waveforms, lengths):
             logits = self.model({"waveforms": waveforms, "lengths": lengths}, training=False)
             return tf.nn.log_softmax(logits, axis=-1)

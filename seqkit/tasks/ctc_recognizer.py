@@ -63,8 +63,13 @@ def ctc_recognizer(
         waveform_features: dict or `None`. `LogMelSpectrogram` arguments
             (`sample_rate`, `num_mel_bins`, `deltas`, ...): take waveforms.
         spec_augment: dict or `None`. `SpecAugment` arguments (training only).
-        conv_filters: int or `None`. Filters of a strided `Conv1D` (ReLU,
-            "same" padding) before the recurrent stack.
+        conv_filters: int or `None`. Filters of a strided `Conv1D` (ReLU)
+            before the recurrent stack. Its input is padded by a fixed
+            `(kernel_size - 1) // 2` frames on the left and the rest of
+            `kernel_size - 1` on the right (the lengths of "same" padding, but
+            never shifted by the batch's longest clip, as "same" is when that
+            length changes parity), so a clip's outputs do not depend on the
+            batch it is in.
         conv_kernel_size: int. Its width in frames.
         conv_stride: int. Its stride: output frames = ceil(frames / stride).
         cell: str. Recurrent cell name.
@@ -123,8 +128,10 @@ def ctc_recognizer(
 
         augment = SpecAugment(**spec_augment, name="spec_augment")
     if conv_filters is not None:
+        left = (conv_kernel_size - 1) // 2
+        frame_padding = keras.layers.ZeroPadding1D((left, conv_kernel_size - 1 - left), name="frame_padding")
         convolution = keras.layers.Conv1D(
-            conv_filters, conv_kernel_size, strides=conv_stride, padding="same", activation="relu",
+            conv_filters, conv_kernel_size, strides=conv_stride, padding="valid", activation="relu",
             name="frame_convolution",
         )
     recurrent = RecurrentStack(
@@ -151,7 +158,7 @@ def ctc_recognizer(
         features = augment(features)
     x = features
     if convolution is not None:
-        x = convolution(x)
+        x = convolution(frame_padding(x))
         # Output frame i reads input frames around i * stride: it is real when that input frame is.
         frame_mask = frame_mask[:, ::conv_stride]
     x = recurrent(x, mask=frame_mask)

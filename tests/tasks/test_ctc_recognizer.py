@@ -102,3 +102,21 @@ def test_spec_augment_trains_only_and_every_weight_moves():
     assert_training_step_changes_all_weights(model, ctc_loss, inputs, LABELS)
     with pytest.raises(ValueError, match="feature_dim"):
         ctc_recognizer(None, 5)
+
+
+@pytest.mark.parametrize("kernel_size, stride", [(3, 2), (5, 2), (4, 3)])
+def test_a_clips_outputs_do_not_depend_on_the_batchs_longest_clip(kernel_size, stride):
+    # With "same" padding the left padding of a strided convolution depends on the padded length's parity,
+    # which shifted every frame of a clip by one when a longer clip joined its batch.
+    model = ctc_recognizer(3, 5, conv_filters=4, conv_kernel_size=kernel_size, conv_stride=stride, units=4,
+                           num_layers=1)
+    clip = np.random.default_rng(1).normal(size=(1, 23, 3)).astype("float32")
+    alone = np.asarray(model({"features": clip}))
+    assert alone.shape[1] == -(-23 // stride)
+    for longest in (24, 25, 26, 30):
+        batch = np.zeros((2, longest, 3), "float32")
+        batch[0, :23] = clip[0]
+        batch[1] = np.random.default_rng(longest).normal(size=(longest, 3))
+        outputs = np.asarray(model({"features": batch}))
+        assert outputs.shape[1] == -(-longest // stride)
+        np.testing.assert_allclose(outputs[0, : alone.shape[1]], alone[0], atol=1e-5)

@@ -43,6 +43,18 @@ class NerApplication(Application):
         "char_features": Option(None, "whether to add the character encoder (preset default if None).", "data"),
         "head": Option(None, '`"crf"` or `"softmax"` (preset default if None).', "model"),
         "lowercase": Option(None, "whether word lookups are lowercased (preset default if None).", "data"),
+        "word_dropout": Option(
+            None,
+            "probability that a word seen once in training is replaced by `<UNK>` in each training batch "
+            "(preset default if None; 0 turns it off).",
+            "model",
+        ),
+        "transition_constraints": Option(
+            None,
+            "whether the CRF forbids the transitions IOB2 does not allow (`O` -> `I-X`, `I-X` first) in "
+            "training and decoding (preset default if None).",
+            "model",
+        ),
         "max_vocabulary": Option(None, "largest word vocabulary (preset default if None).", "data"),
         "sentence_column": Option(None, "tables: the sentence id column (detected if None)."),
         "token_column": Option(None, "tables: the token column (detected if None)."),
@@ -51,6 +63,11 @@ class NerApplication(Application):
 
     def __init__(self):
         self._schemes = {}
+
+    def check_settings(self, settings):
+        rate = settings.model.get("word_dropout", 0.0)
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0.0 <= rate < 1.0:
+            raise UserInputError(f"word_dropout must be a number in [0, 1), not {rate!r}")
 
     def read(self, source, settings, **options):
         columns = {key: settings.options[key] for key in COLUMN_OPTIONS if settings.options.get(key) is not None}
@@ -92,12 +109,22 @@ class NerApplication(Application):
         return {"vectorizer": context.vectorizer.settings()}
 
     def builder_arguments(self, context):
+        from seqkit.layers.crf import iob2_constraints, is_iob2
+
         vectorizer = context.vectorizer
+        model = dict(context.settings.model)
+        # The app's two switches become the builder's concrete arguments: the CRF's forbidden transitions
+        # (from the tag list) and the first word id that word dropout replaces (the words seen once).
+        if model.pop("transition_constraints", False) and model.get("head") == "crf" and is_iob2(vectorizer.tags):
+            model["crf_constraints"] = iob2_constraints(vectorizer.tags)
+        if model.get("word_dropout"):
+            start = vectorizer.singleton_start
+            model["word_dropout_min_id"] = len(vectorizer.words) if start is None else start
         return {
             "vocabulary_size": len(vectorizer.words),
             "num_tags": vectorizer.num_tags,
             "char_vocabulary_size": len(vectorizer.chars) if vectorizer.chars is not None else None,
-            **context.settings.model,
+            **model,
         }
 
     def loss(self, context, model):

@@ -21,6 +21,17 @@ FIT_OPTIONS = (
     click.option("--head", type=click.Choice(["crf", "softmax"]), help="Output layer: CRF (default) or softmax."),
     click.option("--lowercase/--no-lowercase", default=None, help="Lowercase words for the word embedding."),
     click.option("--max-vocabulary", type=click.IntRange(min=3), help="Largest word vocabulary."),
+    click.option(
+        "--word-dropout",
+        type=click.FloatRange(0.0, 1.0, max_open=True),
+        help="Probability that a word seen once in training is replaced by <UNK> in training (default 0: off; "
+        "Lample et al. use 0.5).",
+    ),
+    click.option(
+        "--transition-constraints/--no-transition-constraints",
+        default=None,
+        help="CRF: forbid the transitions IOB2 does not allow (O -> I-X, I-X first); on by default.",
+    ),
     click.option("--sentence-column", help="Tables: sentence id column (default sentence_id, or 'Sentence #').", ),
     click.option("--token-column", help="Tables: token column (default token, or 'Word')."),
     click.option("--tag-column", help="Tables: tag column (default tag)."),

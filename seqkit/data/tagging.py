@@ -29,6 +29,9 @@ class TaggingVectorizer:
         chars: the character `Vocabulary`, or None for no character features.
         lowercase: whether words are lowercased before the word lookup.
         max_word_length: characters kept per word for the character encoder.
+        singleton_start: the first word id of the words seen once in training (ids follow the counts, so
+            every id from it on is such a word; `len(words)` when there are none), or None when unknown.
+            Word dropout (`sequence_tagger(word_dropout_min_id=...)`) replaces those words by `<UNK>`.
 
     Example:
 
@@ -41,7 +44,7 @@ class TaggingVectorizer:
     [3, 4, 1]
     """
 
-    def __init__(self, words, tags, chars=None, lowercase=True, max_word_length=30):
+    def __init__(self, words, tags, chars=None, lowercase=True, max_word_length=30, singleton_start=None):
         if not tags:
             raise ValueError("`tags` must not be empty. Received: tags=[]")
         if max_word_length < 1:
@@ -51,6 +54,7 @@ class TaggingVectorizer:
         self.tags = list(tags)
         self.lowercase = lowercase
         self.max_word_length = max_word_length
+        self.singleton_start = singleton_start
         self._tag_ids = {tag: index for index, tag in enumerate(self.tags)}
 
     @classmethod
@@ -68,7 +72,16 @@ class TaggingVectorizer:
         words = Vocabulary.build([word_counts], max_size=max_size, min_count=min_count)
         chars = Vocabulary.build([char_counts], max_size=None) if char_features else None
         tags = ["O"] + sorted(tag_set - {"O"}, key=lambda tag: (tag[2:], tag))
-        return cls(words, tags, chars=chars, lowercase=lowercase, max_word_length=max_word_length)
+        tokens = words.tokens
+        singleton_start = next((i for i in range(2, len(tokens)) if word_counts[tokens[i]] <= 1), len(tokens))
+        return cls(
+            words,
+            tags,
+            chars=chars,
+            lowercase=lowercase,
+            max_word_length=max_word_length,
+            singleton_start=singleton_start,
+        )
 
     @property
     def num_tags(self):
@@ -126,6 +139,7 @@ class TaggingVectorizer:
             "lowercase": self.lowercase,
             "max_word_length": self.max_word_length,
             "char_features": self.chars is not None,
+            "singleton_start": self.singleton_start,
         }
 
     @classmethod
@@ -138,7 +152,14 @@ class TaggingVectorizer:
             tags = tags_path.read_text(encoding="utf-8").splitlines()
         except FileNotFoundError:
             raise UserInputError("missing tags.txt; is this a run directory written by `fit`?", path=directory) from None
-        return cls(words, tags, chars=chars, lowercase=settings["lowercase"], max_word_length=settings["max_word_length"])
+        return cls(
+            words,
+            tags,
+            chars=chars,
+            lowercase=settings["lowercase"],
+            max_word_length=settings["max_word_length"],
+            singleton_start=settings.get("singleton_start"),
+        )
 
     # === TensorFlow ops for serving graphs ===
 

@@ -3,9 +3,16 @@
 import weakref
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 PAD_TAG = -1
+
+# Added to the score of a forbidden transition, start or end: exp() of it is 0 in float32, so forbidden paths
+# drop out of the partition function, and Viterbi never takes one while a legal path exists. A finite number,
+# not -inf, so that sums and differences of scores stay finite.
+FORBIDDEN_SCORE = -1e4
+CONSTRAINT_KEYS = ("transitions", "start", "end")
 
 # The latest CRF layer created under each name, so that a loss loaded from a
 # `.keras` file binds to the CRF layer loaded with it (see `CRF.loss`).
@@ -28,6 +35,12 @@ class CRF(keras.layers.Layer):
     prediction `crf.decode`; both are plain TensorFlow ops that work in
     graphs and SavedModels with unknown batch size and sequence length.
 
+    `constraints` forbids some paths outright (for IOB2 tags, `iob2_constraints`: `I-X` only after `B-X` or
+    `I-X`, never first): a forbidden transition, start or end gets `FORBIDDEN_SCORE` added to its learned
+    score, in the log-likelihood's path score and partition function and in Viterbi decoding, so the
+    probabilities of the legal paths sum to one and decoding returns a legal path. The constraints are part
+    of the layer's configuration, so saved models and SavedModel exports keep them.
+
     Masks may be any pattern of padding: masked steps are removed from the
     sequence (the steps around them become neighbours). The layer consumes
     the mask: its outputs carry no Keras mask, so that Keras does not
@@ -38,6 +51,9 @@ class CRF(keras.layers.Layer):
     Args:
         num_tags: positive integer, number of tags.
         transitions_initializer: initializer of the three transition weights.
+        constraints: None (every path allowed) or a dict with any of `"transitions"` (`num_tags` x
+            `num_tags` booleans, `[i][j]` true when tag `j` may follow tag `i`), `"start"` and `"end"`
+            (`num_tags` booleans: the tags a sequence may start / end with); a missing key allows all.
         **kwargs: base layer keyword arguments, such as `name`.
 
     Call arguments:
@@ -64,7 +80,7 @@ class CRF(keras.layers.Layer):
     TensorShape([2, 3])
     """
 
-    def __init__(self, num_tags, transitions_initializer="glorot_uniform", **kwargs):
+    def __init__(self, num_tags, transitions_initializer="glorot_uniform", constraints=None, **kwargs):
         super().__init__(**kwargs)
         if isinstance(num_tags, bool) or not isinstance(num_tags, int) or num_tags < 1:
             raise ValueError(
@@ -72,6 +88,8 @@ class CRF(keras.layers.Layer):
             )
         self.num_tags = num_tags
         self.transitions_initializer = keras.initializers.get(transitions_initializer)
+        self.constraints = _check_constraints(constraints, num_tags)
+        self._penalties = _penalties(self.constraints, num_tags)
         self.supports_masking = True
         _LAYERS_BY_NAME[self.name] = self
 
@@ -137,7 +155,7 @@ class CRF(keras.layers.Layer):
         """
         self._ensure_built()
         potentials, mask, order = _compact(potentials, mask)
-        transitions = tf.convert_to_tensor(self.transitions)
+        transitions, start, end = self._scores()
         steps = tf.transpose(potentials, [1, 0, 2])
         step_mask = tf.transpose(mask)
         # One masked step more at the end, so that the scans below never run over zero steps (one-word
@@ -145,7 +163,7 @@ class CRF(keras.layers.Layer):
         # identity, and its column is dropped from the path.
         steps = tf.concat([steps, tf.zeros_like(steps[:1])], axis=0)
         step_mask = tf.concat([step_mask, tf.zeros_like(step_mask[:1])], axis=0)
-        first = tf.convert_to_tensor(self.start_transitions) + steps[0]
+        first = start + steps[0]
         identity = tf.broadcast_to(tf.range(self.num_tags), tf.shape(first))
 
         def forward(carry, step):
@@ -161,9 +179,7 @@ class CRF(keras.layers.Layer):
             forward, (steps[1:], step_mask[1:]), initializer=(first, identity)
         )
         final = tf.concat([first[None], bests], axis=0)[-1]
-        last_tag = tf.argmax(
-            final + tf.convert_to_tensor(self.end_transitions), axis=1, output_type=tf.int32
-        )
+        last_tag = tf.argmax(final + end, axis=1, output_type=tf.int32)
 
         def backward(tag, step_pointers):
             return tf.gather(step_pointers, tag, batch_dims=1)
@@ -192,23 +208,33 @@ class CRF(keras.layers.Layer):
         if not self.built:
             self.build((None, None, self.num_tags))
 
+    def _scores(self):
+        """The transition, start and end scores paths are scored with: the weights plus the constraints'
+        `FORBIDDEN_SCORE`s."""
+        scores = (self.transitions, self.start_transitions, self.end_transitions)
+        scores = [tf.convert_to_tensor(weight) for weight in scores]
+        if self._penalties is None:
+            return scores
+        return [score + tf.constant(penalty) for score, penalty in zip(scores, self._penalties)]
+
     def _path_score(self, potentials, tags, mask):
         """Score of `tags` on right-padded inputs."""
+        transitions, start, end = self._scores()
         maskf = tf.cast(mask, potentials.dtype)
         emissions = tf.gather(potentials, tags, batch_dims=2)
         score = tf.reduce_sum(emissions * maskf, axis=1)
         pairs = tf.stack([tags[:, :-1], tags[:, 1:]], axis=-1)
-        steps = tf.gather_nd(tf.convert_to_tensor(self.transitions), pairs)
+        steps = tf.gather_nd(transitions, pairs)
         score += tf.reduce_sum(steps * maskf[:, 1:], axis=1)
         lengths = tf.reduce_sum(tf.cast(mask, tf.int32), axis=1)
         last = tf.gather(tags, tf.maximum(lengths - 1, 0), batch_dims=1)
-        score += tf.gather(tf.convert_to_tensor(self.start_transitions), tags[:, 0])
-        score += tf.gather(tf.convert_to_tensor(self.end_transitions), last)
+        score += tf.gather(start, tags[:, 0])
+        score += tf.gather(end, last)
         return score
 
     def _log_partition(self, potentials, mask):
         """`log Z` on right-padded inputs (forward algorithm)."""
-        transitions = tf.convert_to_tensor(self.transitions)
+        transitions, start, end = self._scores()
         steps = tf.transpose(potentials, [1, 0, 2])
         step_mask = tf.transpose(mask)
         # One masked step more at the end, so that the scans below never run over zero steps (one-word
@@ -216,7 +242,7 @@ class CRF(keras.layers.Layer):
         # identity, and its column is dropped from the path.
         steps = tf.concat([steps, tf.zeros_like(steps[:1])], axis=0)
         step_mask = tf.concat([step_mask, tf.zeros_like(step_mask[:1])], axis=0)
-        first = tf.convert_to_tensor(self.start_transitions) + steps[0]
+        first = start + steps[0]
 
         def forward(alpha, step):
             emission, valid = step
@@ -224,9 +250,7 @@ class CRF(keras.layers.Layer):
             return tf.where(valid[:, None], new_alpha + emission, alpha)
 
         alpha = tf.foldl(forward, (steps[1:], step_mask[1:]), initializer=first)
-        return tf.reduce_logsumexp(
-            alpha + tf.convert_to_tensor(self.end_transitions), axis=1
-        )
+        return tf.reduce_logsumexp(alpha + end, axis=1)
 
     def get_config(self):
         config = super().get_config()
@@ -236,6 +260,7 @@ class CRF(keras.layers.Layer):
                 "transitions_initializer": keras.initializers.serialize(
                     self.transitions_initializer
                 ),
+                "constraints": self.constraints,
             }
         )
         return config
@@ -279,6 +304,92 @@ class _CRFLoss(keras.losses.Loss):
             y_true = tf.squeeze(y_true, axis=-1)
         tags = tf.cast(y_true, tf.int32)
         return -self.layer().log_likelihood(y_pred, tags, mask=tags >= 0)
+
+
+def iob2_constraints(tags):
+    """The `CRF` constraints of IOB2 tags: `I-X` only after `B-X` or `I-X`, and never first.
+
+    Args:
+        tags: the tag names in id order, each `"O"`, `"B-<type>"` or `"I-<type>"`.
+
+    Returns:
+        A dict for `CRF(constraints=...)`: `"transitions"` and `"start"` (lists of booleans).
+
+    Raises:
+        ValueError: a tag is not an IOB2 tag.
+
+    Example:
+
+    >>> constraints = iob2_constraints(["O", "B-PER", "I-PER"])
+    >>> constraints["start"]
+    [True, True, False]
+    >>> constraints["transitions"][0]  # after O: O, B-PER; not I-PER
+    [True, True, False]
+    """
+    parsed = []
+    for tag in tags:
+        if tag == "O":
+            parsed.append(("O", None))
+        elif isinstance(tag, str) and len(tag) > 2 and tag[:2] in ("B-", "I-"):
+            parsed.append((tag[0], tag[2:]))
+        else:
+            raise ValueError(f"IOB2 tags are 'O', 'B-<type>' or 'I-<type>'. Received: tag={tag!r}")
+
+    def allowed(previous, tag):
+        prefix, kind = tag
+        return prefix != "I" or (previous is not None and previous[0] in ("B", "I") and previous[1] == kind)
+
+    return {
+        "transitions": [[allowed(previous, tag) for tag in parsed] for previous in parsed],
+        "start": [allowed(None, tag) for tag in parsed],
+    }
+
+
+def is_iob2(tags):
+    """Whether every tag is `"O"`, `"B-<type>"` or `"I-<type>"` (so `iob2_constraints(tags)` applies)."""
+    try:
+        iob2_constraints(tags)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_constraints(constraints, num_tags):
+    """`constraints` as plain lists of booleans (JSON for the config), or None."""
+    if constraints is None:
+        return None
+    shapes = {"transitions": (num_tags, num_tags), "start": (num_tags,), "end": (num_tags,)}
+    if not isinstance(constraints, dict) or not set(constraints) <= set(CONSTRAINT_KEYS):
+        raise ValueError(
+            f"`constraints` must be None or a dict with keys among {CONSTRAINT_KEYS}. "
+            f"Received: constraints={constraints!r}"
+        )
+    checked = {}
+    for key in CONSTRAINT_KEYS:
+        if constraints.get(key) is None:
+            continue
+        array = np.asarray(constraints[key])
+        if array.shape != shapes[key] or not (array.dtype == bool or np.isin(array, (0, 1)).all()):
+            raise ValueError(
+                f"`constraints[{key!r}]` must be booleans of shape {shapes[key]} (num_tags={num_tags}). "
+                f"Received: shape {array.shape}"
+            )
+        checked[key] = array.astype(bool).tolist()
+    return checked
+
+
+def _penalties(constraints, num_tags):
+    """`FORBIDDEN_SCORE` where `constraints` forbid, 0 elsewhere, for the transitions, starts and ends; or
+    None without constraints."""
+    if constraints is None:
+        return None
+    shapes = {"transitions": (num_tags, num_tags), "start": (num_tags,), "end": (num_tags,)}
+    return [
+        np.where(np.asarray(constraints.get(key, np.ones(shapes[key], bool))), 0.0, FORBIDDEN_SCORE).astype(
+            np.float32
+        )
+        for key in CONSTRAINT_KEYS
+    ]
 
 
 def _compact(potentials, mask):

@@ -4,7 +4,7 @@ import keras
 from keras import ops
 
 from seqkit.tasks import _checks
-from seqkit.tasks._front_end import motif_convolution, token_encoder
+from seqkit.tasks._front_end import motif_convolution, token_encoder, word_dropout_layer
 from seqkit.tasks.character_encoder import CharacterEncoder
 
 HEADS = ("crf", "softmax")
@@ -54,6 +54,9 @@ def sequence_tagger(
     dropout=0.0,
     recurrent_dropout=0.0,
     head="crf",
+    crf_constraints=None,
+    word_dropout=0.0,
+    word_dropout_min_id=2,
     char_vocabulary_size=None,
     char_embedding_dim=25,
     char_units=25,
@@ -78,6 +81,10 @@ def sequence_tagger(
       `feature_dim` is set), concatenated as they are. When they are the only
       input, all-zero steps are padding.
 
+    In training, `word_dropout` replaces token ids from `word_dropout_min_id` on by `<UNK>` (id 1) at
+    random before the lookup (`WordDropout`; with ids ordered by count and `word_dropout_min_id` the first
+    id of the words seen once, the singleton replacement of Lample et al. 2016).
+
     The concatenation goes through a `RecurrentStack` (dropout on its inputs),
     dropout and a dense layer giving per-step scores `(batch, timesteps, num_tags)`: CRF unary
     potentials for `head="crf"` (the layer named `"crf"` holds the
@@ -97,6 +104,10 @@ def sequence_tagger(
             the last one's outputs.
         recurrent_dropout: float. Dropout on the recurrent state.
         head: str. `"crf"` or `"softmax"`.
+        crf_constraints: None or the forbidden paths of the CRF head, as `CRF(constraints=...)` takes
+            them (for IOB2 tags `seqkit.layers.crf.iob2_constraints(tags)`).
+        word_dropout: float. Probability that a token id is replaced by `<UNK>` in training.
+        word_dropout_min_id: int. The first token id word dropout may replace.
         char_vocabulary_size: int or `None`. Character ids, padding included.
         char_embedding_dim: int. Character embedding size.
         char_units: int. Character recurrent units per direction.
@@ -135,6 +146,15 @@ def sequence_tagger(
     _checks.rate("dropout", dropout)
     _checks.rate("recurrent_dropout", recurrent_dropout)
     _checks.choice("head", head, HEADS)
+    if crf_constraints is not None and head != "crf":
+        raise ValueError(f"`crf_constraints` needs head='crf'. Received: head={head!r}")
+    _checks.rate("word_dropout", word_dropout)
+    _checks.positive_int("word_dropout_min_id", word_dropout_min_id)
+    if word_dropout and (vocabulary_size is None or token_encoding != "embedding"):
+        raise ValueError(
+            "`word_dropout` needs token ids looked up in an embedding. Received: "
+            f"word_dropout={word_dropout}, vocabulary_size={vocabulary_size}, token_encoding={token_encoding!r}"
+        )
     _checks.positive_int("char_vocabulary_size", char_vocabulary_size, allow_none=True)
     _checks.positive_int("feature_dim", feature_dim, allow_none=True)
     if vocabulary_size is None and not char_vocabulary_size and not feature_dim:
@@ -154,6 +174,7 @@ def sequence_tagger(
         inputs["features"] = keras.Input(shape=(None, feature_dim), dtype="float32", name="features")
 
     # === Layers ===
+    word_dropout_ids = word_dropout_layer(word_dropout, word_dropout_min_id)
     token_embedding = token_encoder(vocabulary_size, embedding_dim, token_encoding)
     convolution = motif_convolution(conv_filters, conv_kernel_size)
     char_encoder = None
@@ -184,12 +205,15 @@ def sequence_tagger(
     if head == "crf":
         from seqkit.layers import CRF
 
-        crf = CRF(num_tags, name="crf")
+        crf = CRF(num_tags, constraints=crf_constraints, name="crf")
 
     # === Functional Model ===
     parts = []
     if token_embedding is not None:
-        parts.append(token_embedding(inputs["token_ids"]))
+        token_ids = inputs["token_ids"]
+        if word_dropout_ids is not None:
+            token_ids = word_dropout_ids(token_ids)
+        parts.append(token_embedding(token_ids))
     if char_encoder is not None:
         parts.append(char_encoder(inputs["char_ids"]))
     if feature_dim is not None:

@@ -51,3 +51,20 @@ def test_unknown_tag_names_the_source_line():
     vectorizer = TaggingVectorizer.build(CORPUS)
     with pytest.raises(UserInputError, match=r"valid.txt:3: tag 'B-GPE' was not seen"):
         vectorizer.example(TaggedSentence(["Rome"], ["B-GPE"], line=3), source_path="valid.txt")
+
+
+def test_singleton_start_is_the_first_id_of_the_words_seen_once(tmp_path):
+    corpus = CORPUS + [TaggedSentence(["Anna", "visited", "Paris"], ["B-PER", "O", "B-LOC"], line=9)]
+    vectorizer = TaggingVectorizer.build(corpus)
+    tokens = vectorizer.words.tokens
+    start = vectorizer.singleton_start
+    # "anna", "visited", "paris" twice; every id from `start` on is a word seen once.
+    assert sorted(tokens[2:start]) == ["anna", "paris", "visited"]
+    assert set(tokens[start:]) == {"zürich", "in", "0000", "école", "berg"}
+    vectorizer.save(tmp_path)
+    assert TaggingVectorizer.load(tmp_path, vectorizer.settings()).singleton_start == start
+    # No singletons: the end of the vocabulary; `min_count=2` keeps none of them.
+    assert TaggingVectorizer.build(corpus, min_count=2).singleton_start == 5
+    # Runs written before the setting existed load without it.
+    settings = {key: value for key, value in vectorizer.settings().items() if key != "singleton_start"}
+    assert TaggingVectorizer.load(tmp_path, settings).singleton_start is None

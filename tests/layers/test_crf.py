@@ -6,6 +6,7 @@ import pytest
 import tensorflow as tf
 
 from seqkit.layers import CRF
+from seqkit.layers.crf import FORBIDDEN_SCORE, iob2_constraints, is_iob2
 
 NUM_TAGS = 3
 MASK = np.array(
@@ -202,3 +203,123 @@ def test_decode_in_saved_model_with_new_batch_and_length(tmp_path):
         potentials, mask = _potentials()[:batch, :time], MASK[:batch, :time]
         np.testing.assert_array_equal(reloaded(potentials=potentials, mask=mask)["tags"],
                                       crf.decode(potentials, mask))
+
+
+# === IOB2 transition constraints ===
+
+IOB2_TAGS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"]
+
+
+def _legal(path, tags=IOB2_TAGS):
+    """Whether a path of tag ids is legal IOB2, written out independently of the layer."""
+    names = [tags[i] for i in path]
+    for previous, tag in zip([None] + names[:-1], names):
+        if tag.startswith("I-") and previous not in ("B-" + tag[2:], tag):
+            return False
+    return True
+
+
+def _constrained_crf(seed=0):
+    crf = CRF(len(IOB2_TAGS), transitions_initializer=keras.initializers.RandomNormal(seed=seed),
+              constraints=iob2_constraints(IOB2_TAGS))
+    crf.build((None, None, len(IOB2_TAGS)))
+    return crf
+
+
+def test_iob2_constraints_forbid_i_after_other_types_and_at_the_start():
+    constraints = iob2_constraints(IOB2_TAGS)
+    assert constraints["start"] == [True, True, False, True, False]
+    allowed = np.array(constraints["transitions"])
+    for i, previous in enumerate(IOB2_TAGS):
+        for j, tag in enumerate(IOB2_TAGS):
+            expected = not tag.startswith("I-") or previous in ("B-" + tag[2:], tag)
+            assert allowed[i, j] == expected, (previous, tag)
+    assert is_iob2(IOB2_TAGS) and not is_iob2(["O", "PER"])
+    with pytest.raises(ValueError, match="Received: tag='PER'"):
+        iob2_constraints(["O", "PER"])
+
+
+def test_constrained_decode_picks_a_legal_path_where_unconstrained_picks_o_then_i():
+    tags = ["O", "B-PER", "I-PER"]
+    # O is best at step 0, I-PER at step 1: O -> I-PER (score 10) unless it is forbidden.
+    potentials = np.array([[[5.0, 0.0, 0.0], [0.0, 1.0, 5.0]]], "float32")
+    free = CRF(3, transitions_initializer="zeros")
+    constrained = CRF(3, transitions_initializer="zeros", constraints=iob2_constraints(tags))
+    assert free.decode(potentials).numpy().tolist() == [[0, 2]]
+    # Legal: O B-PER (6), B-PER I-PER (5), O O (5): the first.
+    assert constrained.decode(potentials).numpy().tolist() == [[0, 1]]
+    # A sequence cannot start with I-PER, even one step long.
+    one = np.array([[[0.0, 1.0, 5.0]]], "float32")
+    assert free.decode(one).numpy().tolist() == [[2]]
+    assert constrained.decode(one).numpy().tolist() == [[1]]
+
+
+def test_constrained_probabilities_of_legal_paths_sum_to_one_by_enumeration():
+    crf = _constrained_crf()
+    transitions, start, end = _weights(crf)
+    k = len(IOB2_TAGS)
+    potentials = np.random.default_rng(3).normal(size=(1, 4, k)).astype("float32")
+    paths = list(itertools.product(range(k), repeat=4))
+    legal = [p for p in paths if _legal(p)]
+    scores = np.array([_path_score(potentials[0], p, transitions, start, end) for p in legal])
+    log_z = np.log(np.sum(np.exp(scores)))
+    log_likelihood = crf.log_likelihood(np.repeat(potentials, len(legal), axis=0), np.array(legal)).numpy()
+    # Each legal path: its own score minus log Z over legal paths only; together they sum to one.
+    np.testing.assert_allclose(log_likelihood, scores - log_z, atol=1e-4)
+    np.testing.assert_allclose(np.exp(log_likelihood).sum(), 1.0, atol=1e-5)
+    illegal = [p for p in paths if not _legal(p)]
+    assert np.all(crf.log_likelihood(np.repeat(potentials, len(illegal), axis=0), np.array(illegal)).numpy()
+                  < FORBIDDEN_SCORE / 2)
+
+
+def test_constrained_decode_is_the_best_legal_path_with_masks():
+    crf = _constrained_crf()
+    transitions, start, end = _weights(crf)
+    k = len(IOB2_TAGS)
+    # Potentials favouring I- tags everywhere, so the constraints matter.
+    potentials = np.random.default_rng(4).normal(size=(len(MASK), MASK.shape[1], k)).astype("float32")
+    potentials[:, :, [2, 4]] += 2.0
+    decoded = crf.decode(potentials, MASK).numpy()
+    for row in range(len(MASK)):
+        emissions = potentials[row][MASK[row]]
+        legal = [p for p in itertools.product(range(k), repeat=len(emissions)) if _legal(p)]
+        scores = [_path_score(emissions, p, transitions, start, end) for p in legal]
+        np.testing.assert_array_equal(decoded[row][MASK[row]], legal[int(np.argmax(scores))])
+
+
+def test_constraints_survive_config_keras_file_and_saved_model(tmp_path):
+    crf = _constrained_crf()
+    config = crf.get_config()
+    assert config["constraints"]["start"] == [True, True, False, True, False]
+    assert CRF.from_config(config).get_config() == config
+
+    inputs = keras.Input((None, len(IOB2_TAGS)))
+    model = keras.Model(inputs, crf(inputs))
+    model.save(tmp_path / "crf.keras")
+    loaded = keras.saving.load_model(tmp_path / "crf.keras").layers[-1]
+    assert loaded.constraints == crf.constraints
+    potentials = np.zeros((1, 2, len(IOB2_TAGS)), "float32")
+    potentials[0, :, 2] = 5.0  # I-PER everywhere: illegal at the start
+    expected = crf.decode(potentials).numpy()
+    assert expected[0, 0] != 2
+    np.testing.assert_array_equal(loaded.decode(potentials), expected)
+
+    module = tf.Module()
+    module.crf = crf
+    serve = tf.function(crf.decode, input_signature=[tf.TensorSpec((None, None, len(IOB2_TAGS)), tf.float32)])
+    tf.saved_model.save(module, str(tmp_path / "saved"), signatures={"serving_default": serve})
+    reloaded = tf.saved_model.load(str(tmp_path / "saved")).signatures["serving_default"]
+    np.testing.assert_array_equal(reloaded(potentials=tf.constant(potentials))["output_0"], expected)
+
+
+@pytest.mark.parametrize(
+    "constraints, message",
+    [
+        ({"transitions": [[True]]}, "must be booleans of shape"),
+        ({"ends": [True, True]}, "with keys among"),
+        ({"start": [2, 0]}, "must be booleans of shape"),
+    ],
+)
+def test_constraints_errors(constraints, message):
+    with pytest.raises(ValueError, match=message):
+        CRF(2, constraints=constraints)

@@ -219,3 +219,93 @@ def test_tag_f1_metric_counts_only_words_inside_entities():
     found = ((decoded == gold) & (gold != 0) & valid).sum()
     total = ((decoded != 0) & valid).sum() + ((gold != 0) & valid).sum()
     assert float(crf_metric.result()) == pytest.approx(2 * found / total if total else 0.0)
+
+
+# === Word dropout and CRF constraints ===
+
+
+def test_word_dropout_replaces_only_eligible_ids_and_only_in_training():
+    import keras
+
+    from seqkit.tasks._front_end import WordDropout
+
+    keras.utils.set_random_seed(0)
+    layer = WordDropout(0.5, min_id=5)
+    ids = np.tile(np.arange(12, dtype="int32"), (200, 1))
+    np.testing.assert_array_equal(layer(ids), ids)
+    np.testing.assert_array_equal(layer(ids, training=False), ids)
+    out = np.asarray(layer(ids, training=True))
+    np.testing.assert_array_equal(out[:, :5], ids[:, :5])  # padding, <UNK> and frequent words kept
+    replaced = out[:, 5:] != ids[:, 5:]
+    assert np.all(out[:, 5:][replaced] == 1)
+    assert 0.45 < replaced.mean() < 0.55
+    # Fresh draws at every call, from a generator whose state is a variable (saved in the training state).
+    assert not np.array_equal(np.asarray(layer(ids, training=True)), out)
+    assert any("seed_generator" in v.path for v in layer.non_trainable_variables)
+
+
+def test_word_dropout_draws_follow_the_global_seed():
+    import keras
+
+    from seqkit.tasks._front_end import WordDropout
+
+    ids = np.tile(np.arange(2, 30, dtype="int32"), (8, 1))
+    draws = []
+    for _ in range(2):
+        keras.utils.set_random_seed(3)
+        draws.append(np.asarray(WordDropout(0.5)(ids, training=True)))
+    np.testing.assert_array_equal(draws[0], draws[1])
+
+
+def test_tagger_with_word_dropout_is_deterministic_outside_training_and_noisy_in_it():
+    model = _tiny(word_dropout=0.5, word_dropout_min_id=2)
+    assert model.get_layer("word_dropout").min_id == 2
+    inputs = {"token_ids": np.tile(TOKENS, (20, 1))}
+    np.testing.assert_array_equal(model(inputs, training=False), model(inputs, training=False))
+    np.testing.assert_array_equal(model(inputs, training=False), _same_weights_without_dropout(model)(inputs))
+    assert not np.allclose(model(inputs, training=True), model(inputs, training=False))
+
+
+def _same_weights_without_dropout(model):
+    plain = _tiny()
+    plain.set_weights(model.get_weights())
+    return plain
+
+
+def test_crf_constraints_reach_the_crf_and_decoding():
+    from seqkit.layers.crf import iob2_constraints
+
+    tags = ["O", "B-PER", "I-PER"]
+    model = _tiny(crf_constraints=iob2_constraints(tags))
+    assert model.get_layer("crf").constraints["start"] == [True, True, False]
+    scores = np.zeros((1, 2, 3), "float32")
+    scores[0, :, 2] = 5.0  # I-PER everywhere: it cannot come first
+    assert decode_tags(model, scores).numpy().tolist() == [[1, 2]]
+
+
+def test_save_load_round_trip_with_word_dropout_and_constraints(tmp_path):
+    from seqkit.layers.crf import iob2_constraints
+
+    model = _tiny(word_dropout=0.5, word_dropout_min_id=4, crf_constraints=iob2_constraints(["O", "B-X", "I-X"]))
+    loaded = assert_save_load_identical(model, {"token_ids": TOKENS}, tmp_path)
+    assert loaded.get_layer("word_dropout").get_config() == model.get_layer("word_dropout").get_config()
+    assert loaded.get_layer("crf").constraints == model.get_layer("crf").constraints
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"word_dropout": 1.0}, "`word_dropout` must be a float in [0, 1)"),
+        ({"word_dropout_min_id": 0}, "`word_dropout_min_id` must be a positive integer"),
+        ({"head": "softmax", "crf_constraints": {}}, "`crf_constraints` needs head='crf'"),
+    ],
+)
+def test_word_dropout_and_constraint_argument_errors(kwargs, message):
+    with pytest.raises(ValueError) as error:
+        sequence_tagger(20, 3, **kwargs)
+    assert message in str(error.value)
+
+
+def test_word_dropout_needs_embedded_token_ids():
+    with pytest.raises(ValueError, match="`word_dropout` needs token ids looked up in an embedding"):
+        sequence_tagger(16, 3, token_encoding="bases", word_dropout=0.5)

@@ -1,3 +1,4 @@
+import functools
 import json
 
 import numpy as np
@@ -68,3 +69,67 @@ def test_validation_tag_unseen_in_training_names_file_and_line(tmp_path, corpus_
     valid.write_text("Anna B-PER\n\nRome B-GPE\n", encoding="utf-8")
     with pytest.raises(UserInputError, match=r"valid.txt:3: tag 'B-GPE' was not seen"):
         ner.fit(data=train, valid=valid, out=tmp_path / "run", preset="tiny", training_overrides=QUICK)
+
+
+# === Word dropout and IOB2 transition constraints ===
+
+
+def _context(sentences, **options):
+    from types import SimpleNamespace
+
+    from seqkit.apps.ner.application import APPLICATION
+    from seqkit.data.tagging import TaggingVectorizer
+
+    settings = APPLICATION.settings("default", None, None, options)
+    return SimpleNamespace(vectorizer=TaggingVectorizer.build(sentences), settings=settings)
+
+
+def _sentences(corpus_writer, tmp_path):
+    from seqkit.data.conll import read_conll
+
+    return read_conll(corpus_writer(tmp_path / "train.txt", 9))
+
+
+def test_defaults_constrain_the_crf_to_iob2_without_word_dropout(tmp_path, corpus_writer):
+    from seqkit.apps.ner.application import APPLICATION
+    from seqkit.layers.crf import iob2_constraints
+
+    context = _context(_sentences(corpus_writer, tmp_path))
+    arguments = APPLICATION.builder_arguments(context)
+    assert arguments["crf_constraints"] == iob2_constraints(context.vectorizer.tags)
+    assert arguments["word_dropout"] == 0.0 and "word_dropout_min_id" not in arguments
+    assert "transition_constraints" not in arguments  # an app switch, not a builder argument
+
+
+def test_word_dropout_replaces_the_words_seen_once_and_constraints_turn_off(tmp_path, corpus_writer):
+    from seqkit.apps.ner.application import APPLICATION
+
+    sentences = _sentences(corpus_writer, tmp_path)
+    context = _context(sentences, word_dropout=0.5, transition_constraints=False)
+    arguments = APPLICATION.builder_arguments(context)
+    assert arguments["word_dropout"] == 0.5
+    assert arguments["word_dropout_min_id"] == context.vectorizer.singleton_start < len(context.vectorizer.words)
+    assert "crf_constraints" not in arguments
+    # A softmax head has no transitions to constrain.
+    arguments = APPLICATION.builder_arguments(_context(sentences, head="softmax"))
+    assert "crf_constraints" not in arguments
+
+
+def test_a_bad_word_dropout_is_a_user_error(tmp_path, corpus_writer):
+    train = corpus_writer(tmp_path / "train.txt", 4)
+    with pytest.raises(UserInputError, match="word_dropout must be a number in"):
+        ner.fit(data=train, out=tmp_path / "run", preset="tiny", word_dropout=1.0, training_overrides=QUICK)
+
+
+def test_resume_with_word_dropout_equals_an_uninterrupted_run(tmp_path, corpus_writer):
+    train = corpus_writer(tmp_path / "train.txt", 24)
+    valid = corpus_writer(tmp_path / "valid.txt", 6, offset=1)
+    overrides = {"seed": 0, "verbose": 0, "batch_size": 8}
+    fit = functools.partial(ner.fit, data=train, valid=valid, preset="tiny", word_dropout=0.5)
+    fit(out=tmp_path / "whole", training_overrides={**overrides, "epochs": 2})
+    fit(out=tmp_path / "parts", training_overrides={**overrides, "epochs": 1})
+    fit(out=tmp_path / "parts", training_overrides={**overrides, "epochs": 2, "resume": True})
+    whole, parts = (ner.load(tmp_path / name).model for name in ("whole", "parts"))
+    assert whole.get_layer("word_dropout").rate == 0.5
+    for expected, got in zip(whole.get_weights(), parts.get_weights()):
+        np.testing.assert_array_equal(got, expected)

@@ -29,6 +29,10 @@ def test_fit_writes_a_complete_run_directory(trained_ner_run):
         history = list(csv.DictReader(handle))
     assert {"tag_f1", "val_tag_f1"} <= set(history[0]) and history[0]["epoch"] == "1"
     assert float(history[-1]["val_tag_f1"]) >= 0.8
+    # The defaults: IOB2 transition constraints in the CRF, no word dropout.
+    config = json.loads((out / "config.json").read_text())
+    assert config["builder"]["crf_constraints"]["start"][0] is True
+    assert config["builder"]["word_dropout"] == 0.0
 
 
 def test_predict_returns_entities_with_character_offsets(trained_ner_run):
@@ -139,3 +143,27 @@ def test_export_never_overwrites_a_version(trained_ner_run, tmp_path):
     result = invoke("ner", "export", "--model", str(out), "--out", str(tmp_path), "--version", "3")
     assert result.exit_code == 2
     assert "already exists" in result.output
+
+
+def test_fit_options_turn_word_dropout_on_and_transition_constraints_off(tmp_path, corpus_writer):
+    train = corpus_writer(tmp_path / "train.txt", 6)
+    out = tmp_path / "run"
+    result = invoke("ner", "fit", "--data", str(train), "--valid", str(train), "--out", str(out), "--preset", "tiny",
+                    "--epochs", "1", "--quiet", "--word-dropout", "0.5", "--no-transition-constraints")
+    assert result.exit_code == 0, result.output
+    config = json.loads((out / "config.json").read_text())
+    assert config["builder"]["word_dropout"] == 0.5 and "crf_constraints" not in config["builder"]
+    assert config["builder"]["word_dropout_min_id"] == config["vectorizer"]["singleton_start"]
+    assert ner_model_layers(out) >= {"word_dropout", "crf"}
+
+
+def ner_model_layers(out):
+    from seqkit.apps import ner
+
+    return {layer.name for layer in ner.load(out).model.layers}
+
+
+def test_fit_rejects_a_word_dropout_of_one(tmp_path, corpus_writer):
+    train = corpus_writer(tmp_path / "train.txt", 2)
+    result = invoke("ner", "fit", "--data", str(train), "--out", str(tmp_path / "run"), "--word-dropout", "1")
+    assert result.exit_code == 2 and "--word-dropout" in result.output

@@ -28,7 +28,8 @@ class NerModel(TrainedRun):
         self.vectorizer = vectorizer or TaggingVectorizer.load(run.path, self.config["vectorizer"])
         self._decode_tags = decode_tags
 
-        @tf.function(reduce_retracing=True)
+        # One trace for every batch size, sentence length and word length.
+        @tf.function(input_signature=[self.input_specs(), tf.TensorSpec([None], tf.int32, name="lengths")])
         def tag_ids(features, lengths):
             mask = tf.sequence_mask(lengths, tf.shape(features["token_ids"])[1])
             return decode_tags(self.model, self.model(features, training=False), mask)

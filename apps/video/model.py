@@ -78,7 +78,11 @@ class VideoModel(TrainedRun):
         self.per_frame = self.vectorizer.task == "frames"
         key = self.vectorizer.feature_key
 
-        @tf.function(reduce_retracing=True)
+        # One trace for every batch size and number of frames.
+        values_spec = self.input_specs([key])[key]
+        lengths_spec = tf.TensorSpec([None], tf.int32, name="lengths")
+
+        @tf.function(input_signature=[values_spec, lengths_spec])
         def probabilities(values, lengths):
             return tf.nn.softmax(self.model({key: values, "lengths": lengths}, training=False), axis=-1)
 

@@ -39,6 +39,25 @@ class TrainedRun:
         # Loaded here, never lazily inside a `tf.function` (variables made while tracing are not restored).
         self.model = model if model is not None else run.load_model()
 
+    def input_specs(self, names=None):
+        """`{input name: tf.TensorSpec}` of the model's inputs with the batch and time axes left open.
+
+        A prediction `tf.function` given these as its `input_signature` traces once for every batch size and
+        length (with `reduce_retracing` alone it traces again each time another axis first varies).
+
+        Args:
+            names: the inputs to describe (default: all of them).
+        """
+        import tensorflow as tf
+
+        specs = {}
+        for tensor in self.model.inputs:
+            name = tensor.name
+            if names is None or name in names:
+                shape = [None] * min(len(tensor.shape), 2) + list(tensor.shape[2:])
+                specs[name] = tf.TensorSpec(shape, tf.as_dtype(tensor.dtype), name=name)
+        return specs
+
     def _export(self, export_root, version, build_module, metadata, signatures=(("serving_default", "serve"),)):
         """Write `<export_root>/<app>/<version>/` from the serving module `build_module()` returns.
 

@@ -194,3 +194,20 @@ def test_backbone_features_are_cached_and_reused(tmp_path, colour_clips):
                        str(colour_clips / "valid" / "red" / "red0.avi"))
     assert predicted.exit_code == 0, predicted.output
     assert json.loads(predicted.output)["activity"] in {"red", "green", "blue"}
+
+
+def test_prediction_traces_once_and_a_clip_does_not_depend_on_its_batch(video_run):
+    from seqkit.apps import video
+
+    model = video.load(video_run[0])
+    size = model.vectorizer.sampling.frame_size
+    rng = np.random.default_rng(0)
+    clips = [{"frames": rng.integers(0, 256, (length, size, size, 3), dtype=np.uint8), "lengths": length}
+             for length in (2, 3, 6, 4, 5)]
+    alone = [model.probabilities([clip])[0] for clip in clips]
+    for batch in (clips[:2], clips[1:4], clips):
+        together = model.probabilities(batch)
+        for clip, row in zip(batch, together):
+            np.testing.assert_allclose(row, alone[[c["lengths"] for c in clips].index(clip["lengths"])], atol=1e-5)
+    # It traced again as the batch size and then the frame count first varied (3 times) with reduce_retracing.
+    assert model._probabilities.experimental_get_tracing_count() == 1

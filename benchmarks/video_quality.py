@@ -55,9 +55,14 @@ MODELS = {
 PS7_NAME = re.compile(r"PS7A(\d)P(\d)T(\d)\.avi$", re.IGNORECASE)
 
 
+# Sampling options given on the command line (`--frame-size`, `--num-frames`), applied to every fit.
+SAMPLING = {}
+
+
 def fit(name, train, valid, out, seed, model_overrides=None, **options):
     from seqkit.apps import video
 
+    options = {**SAMPLING, **options}
     started = time.perf_counter()
     result = video.fit(data=str(train), valid=str(valid), out=str(out / name), model_overrides=model_overrides,
                        training_overrides={"verbose": 0, "seed": seed, **options.pop("training", {})}, **options)
@@ -244,8 +249,12 @@ def main():
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--baseline-seeds", type=int, nargs="+", default=[0],
                         help="seeds of the other models on the generated corpus (each fit takes minutes)")
+    parser.add_argument("--frame-size", type=int, help="every fit samples frames of this side (default: preset's)")
+    parser.add_argument("--num-frames", type=int, help="every fit samples this many frames (default: preset's)")
     parser.add_argument("--out", type=pathlib.Path, required=True)
     args = parser.parse_args()
+    SAMPLING.update({name: value for name, value in (("frame_size", args.frame_size),
+                                                     ("num_frames", args.num_frames)) if value})
     args.out.mkdir(parents=True, exist_ok=True)
     report = {}
     if args.generated:

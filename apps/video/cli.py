@@ -18,7 +18,7 @@ FIT_OPTIONS = (
     SKIP_BAD,
     click.option("--num-frames", type=click.IntRange(min=1), help="Frames sampled uniformly from each clip (default 16)."),
     click.option("--fps", type=click.FloatRange(min=0.1), help="Sample this many frames a second instead."),
-    click.option("--frame-size", type=click.IntRange(min=8), help="Side of the square frames (default 32)."),
+    click.option("--frame-size", type=click.IntRange(min=8), help="Side of the square frames (default 48)."),
     click.option("--crop", type=click.Choice(["center", "resize"]), help="Centre square crop (default) or whole frame."),
     click.option("--backbone", type=click.Choice(BACKBONES),
                  help="A frozen ImageNet frame encoder; its features are computed once and cached."),

@@ -1,14 +1,18 @@
 """Named settings of the language-model application: plain dicts of builder, data and training arguments."""
 
 PRESETS = {
-    # A one-layer LSTM: right for names and for character-level text of a few MB.
+    # A one-layer LSTM: right for names and for character-level text of a few MB. Tiny Shakespeare as running
+    # text (benchmarks/lm_quality.py, seed 0): 30 epochs with the cosine schedule 2.092 bits/char on valid,
+    # 20 epochs at a constant rate 2.11; a second layer was 0.3 % better in perplexity after 7 epochs for
+    # 1.5-2x the time per epoch.
     "default": {
         "model": {"embedding_dim": 64, "cell": "lstm", "units": 256, "num_layers": 1, "dropout": 0.1},
         "data": {"level": "char", "vocab_size": 10_000, "min_count": 1},
         "training": {
-            "epochs": 20,
+            "epochs": 30,
             "batch_size": 64,
             "learning_rate": 0.003,
+            "learning_rate_schedule": "cosine",
             "clipnorm": 1.0,
             "early_stopping_patience": 3,
         },

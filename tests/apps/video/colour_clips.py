@@ -38,3 +38,46 @@ def write_segments(path, rows, header="start,end,label"):
     path.write_text("\n".join([header] + [",".join(str(cell) for cell in row) for row in rows]) + "\n",
                     encoding="utf-8")
     return path
+
+
+def decode_rgb(path):
+    """Every frame of a video file at its own size, uint8 RGB `(T, H, W, 3)` (OpenCV, not seqkit's reader)."""
+    import cv2
+
+    capture, frames = cv2.VideoCapture(str(path)), []
+    while True:
+        ok, frame = capture.read()
+        if not ok:
+            break
+        frames.append(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+    return np.stack(frames)
+
+
+def serve_without_seqkit(version_dir, frames, lengths, folder):
+    """Call the export's `serving_default` in a Python process where seqkit, keras-hub and cv2 cannot be
+    imported; its outputs as lists (strings decoded)."""
+    import json
+    import subprocess
+    import sys
+    import textwrap
+
+    np.save(folder / "frames.npy", frames)
+    np.save(folder / "lengths.npy", lengths)
+    script = textwrap.dedent(f"""
+        import json, sys
+        for blocked in ("seqkit", "keras_nlp", "keras_hub", "cv2"):
+            sys.modules[blocked] = None
+        import numpy as np
+        import tensorflow as tf
+        served = tf.saved_model.load({str(version_dir)!r}).signatures["serving_default"]
+        out = served(frames=tf.constant(np.load({str(folder / "frames.npy")!r})),
+                     lengths=tf.constant(np.load({str(folder / "lengths.npy")!r})))
+        lists = {{}}
+        for name, value in out.items():
+            value = value.numpy()
+            lists[name] = np.char.decode(value.astype(bytes)).tolist() if value.dtype == object else value.tolist()
+        print(json.dumps(lists))
+    """)
+    served = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert served.returncode == 0, served.stderr[-2000:]
+    return json.loads(served.stdout.strip().splitlines()[-1])

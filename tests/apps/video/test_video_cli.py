@@ -1,14 +1,11 @@
 import json
-import subprocess
-import sys
-import textwrap
 
 import numpy as np
 from click.testing import CliRunner
 
 from seqkit.cli.main import cli
 
-from colour_clips import square_clip, write_video
+from colour_clips import decode_rgb, serve_without_seqkit, square_clip, write_video
 
 
 def invoke(*args):
@@ -116,40 +113,15 @@ def test_export_classifies_frames_without_seqkit(video_run, colour_clips, tmp_pa
     result = invoke("video", "export", "--model", str(out), "--out", str(tmp_path / "saved_models"))
     assert result.exit_code == 0, result.output
     version_dir = tmp_path / "saved_models" / "video" / "1"
-    import cv2
-
     clips = [colour_clips / "valid" / colour / f"{colour}1.avi" for colour in ("red", "green", "blue")]
-    decoded = []
-    for path in clips:  # every frame of each file, at its own size: the graph samples and resizes
-        capture, frames = cv2.VideoCapture(str(path)), []
-        while True:
-            ok, frame = capture.read()
-            if not ok:
-                break
-            frames.append(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
-        decoded.append(np.stack(frames))
+    decoded = [decode_rgb(path) for path in clips]  # every frame at its own size: the graph samples and resizes
     lengths = np.array([len(f) for f in decoded[:2]] + [5], np.int32)  # the last clip: 5 real frames, rest padding
     batch = np.zeros((3, max(lengths), 32, 32, 3), np.uint8)
     for i, frames in enumerate(decoded):
         batch[i, : lengths[i]] = frames[: lengths[i]]
     batch[2, 5:] = 255  # padding content must not matter
-    np.save(tmp_path / "frames.npy", batch)
-    np.save(tmp_path / "lengths.npy", lengths)
-    script = textwrap.dedent(f"""
-        import json, sys
-        for blocked in ("seqkit", "keras_nlp", "keras_hub", "cv2"):
-            sys.modules[blocked] = None
-        import numpy as np
-        import tensorflow as tf
-        served = tf.saved_model.load({str(version_dir)!r}).signatures["serving_default"]
-        out = served(frames=tf.constant(np.load({str(tmp_path / "frames.npy")!r})),
-                     lengths=tf.constant(np.load({str(tmp_path / "lengths.npy")!r})))
-        print(json.dumps({{"labels": [t.decode() for t in out["label"].numpy()],
-                          "probabilities": out["probabilities"].numpy().tolist()}}))
-    """)
-    served = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
-    assert served.returncode == 0, served.stderr[-2000:]
-    answer = json.loads(served.stdout.strip().splitlines()[-1])
+    answer = serve_without_seqkit(version_dir, batch, lengths, tmp_path)
+    answer["labels"] = answer.pop("label")
     predicted = invoke("video", "predict", "--model", str(out), "--json", *map(str, clips[:2]))
     expected = [json.loads(line) for line in predicted.output.splitlines()]
     assert answer["labels"][:2] == [e["activity"] for e in expected]

@@ -1,9 +1,6 @@
 """`seqkit video` with per-frame labels: clips whose square changes colour, labelled by colour per frame."""
 
 import json
-import subprocess
-import sys
-import textwrap
 
 import numpy as np
 import pytest
@@ -11,7 +8,7 @@ from click.testing import CliRunner
 
 from seqkit.cli.main import cli
 
-from colour_clips import COLOURS, changing_clip, write_segments, write_video
+from colour_clips import COLOURS, changing_clip, decode_rgb, serve_without_seqkit, write_segments, write_video
 
 # 12 frames at 10 fps: 4 of colour a (0-0.4 s), 4 of colour b (0.4-0.8 s), 4 of grey background (0.8-1.2 s);
 # the tiny preset samples 6 frames, at 0.1, 0.3, ... 1.1 s: two of each.
@@ -126,47 +123,19 @@ def test_predict_samples_a_long_video_in_windows_of_the_training_clips(frame_run
 
 
 def test_export_returns_per_frame_labels_without_seqkit(frame_run, frame_data, tmp_path):
-    import cv2
-
     out, _ = frame_run
     folder, _ = frame_data
     result = invoke("video", "export", "--model", str(out), "--out", str(tmp_path / "saved_models"))
     assert result.exit_code == 0, result.output
     version_dir = tmp_path / "saved_models" / "video" / "1"
     clips = [folder / "valid" / f"clip{i}.avi" for i in range(3)]
-    decoded = []
-    for path in clips:
-        capture, frames = cv2.VideoCapture(str(path)), []
-        while True:
-            ok, frame = capture.read()
-            if not ok:
-                break
-            frames.append(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
-        decoded.append(np.stack(frames))
+    decoded = [decode_rgb(path) for path in clips]
     lengths = np.array([12, 12, 4], np.int32)  # the last clip: 4 real frames (fewer than 6 sampled), rest padding
     batch = np.full((3, 12, 32, 32, 3), 255, np.uint8)
     for i, frames in enumerate(decoded):
         batch[i, : lengths[i]] = frames[: lengths[i]]
-    np.save(tmp_path / "frames.npy", batch)
-    np.save(tmp_path / "lengths.npy", lengths)
-    script = textwrap.dedent(f"""
-        import json, sys
-        for blocked in ("seqkit", "keras_nlp", "keras_hub", "cv2"):
-            sys.modules[blocked] = None
-        import numpy as np
-        import tensorflow as tf
-        served = tf.saved_model.load({str(version_dir)!r}).signatures["serving_default"]
-        out = served(frames=tf.constant(np.load({str(tmp_path / "frames.npy")!r})),
-                     lengths=tf.constant(np.load({str(tmp_path / "lengths.npy")!r})))
-        print(json.dumps({{"labels": [[t.decode() for t in row] for row in out["label"].numpy()],
-                          "class_id": out["class_id"].numpy().tolist(),
-                          "frame_index": out["frame_index"].numpy().tolist(),
-                          "lengths": out["lengths"].numpy().tolist(),
-                          "probabilities": out["probabilities"].numpy().tolist()}}))
-    """)
-    served = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
-    assert served.returncode == 0, served.stderr[-2000:]
-    answer = json.loads(served.stdout.strip().splitlines()[-1])
+    answer = serve_without_seqkit(version_dir, batch, lengths, tmp_path)
+    answer["labels"] = answer.pop("label")
     assert np.asarray(answer["probabilities"]).shape == (3, 6, 4)
     assert answer["lengths"] == [6, 6, 4] and answer["frame_index"][0] == [1, 3, 5, 7, 9, 11]
     assert answer["labels"][2][4:] == ["", ""] and answer["class_id"][2][4:] == [-1, -1]

@@ -20,6 +20,8 @@ import pathlib
 import tempfile
 import time
 
+from seeds import mean_std  # benchmarks/seeds.py: this folder is on sys.path when run as a script
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
@@ -46,13 +48,6 @@ def fit_report(train, valid, out, epochs, seed, **options):
         "train_seconds": round(seconds, 1),
         "epochs_trained": len(pathlib.Path(out, "history.csv").read_text().splitlines()) - 1,
     }
-
-
-def mean_std(values):
-    import statistics
-
-    values = list(values)
-    return statistics.mean(values), (statistics.stdev(values) if len(values) > 1 else 0.0)
 
 
 def throughput_comparison(train, steps_epochs, seed):

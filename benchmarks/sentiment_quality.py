@@ -18,7 +18,8 @@ off-by-one):
   `--valid` does), so no model sees the texts it is scored on. About K times the test texts and no selection
   bias, at K times the cost: the fair verdict on small data such as Alexa.
 seqkit rows give the mean and standard deviation over the seeds and, per baseline, how many seeds beat it on both
-macro-F1 and MAE. Seconds are wall-clock (training and predicting), printed with the CPU cores TensorFlow could use.
+macro-F1 and MAE. With several seeds, an "ensemble of N" row scores the seeds' runs as one model (the mean of their
+probabilities, rated with the runs' decision rule; its seconds are the sum of the runs'). Seconds are wall-clock (training and predicting), printed with the CPU cores TensorFlow could use.
 
 Measured 2026-11-25 (2 shared CPU cores; accuracy / macro-F1 / MAE, mean±sd over seeds; wins = seeds beating
 tfidf_logreg / tfidf_logreg_balanced on both macro-F1 and MAE). Default preset: WordPiece, learning rate 0.005.
@@ -51,6 +52,7 @@ Usage:
 """
 
 import argparse
+import collections
 import json
 import os
 import pathlib
@@ -94,7 +96,8 @@ def seqkit_predictions(train_path, valid_path, test_texts, out, variant, epochs,
         data=train_path, valid=valid_path, out=out, model_overrides=model, training_overrides=overrides, **options
     )
     trained = sentiment.load(out)
-    return trained.decide(trained.probabilities(test_texts))
+    probabilities = trained.probabilities(test_texts)
+    return trained.decide(probabilities), probabilities, trained.decide
 
 
 def cross_validation_folds(train, valid, folds, root):
@@ -189,6 +192,7 @@ def main():
     parser.add_argument("--json", dest="json_path", help="also write all results to this JSON file")
     args = parser.parse_args()
 
+    import numpy as np
     import tensorflow as tf
 
     from seqkit.data.text_classification import LabelSet, read_labelled_data as read_examples
@@ -224,6 +228,8 @@ def main():
             variant = parse_variant(variant_text) if variant_text else {}
             label = "seqkit default" + (f" + {variant_text}" if variant_text else "")
             rows[label] = []
+            # Per fold, every seed's probabilities and the run's decision rule, for the ensemble row.
+            fold_probabilities, fold_decide = collections.defaultdict(list), {}
             for seed in args.seeds:
                 folder = (variant_text.replace("=", "-").replace(",", "_") or "default") + f"-seed{seed}"
 
@@ -231,12 +237,26 @@ def main():
                     index, path, fold_valid, fold_train, test, folder=folder, variant=variant, seed=seed, name=name
                 ):
                     out = root / name / folder / (f"fold{index + 1}" if args.folds else "")
-                    return seqkit_predictions(path, fold_valid, test.texts, out, variant, args.epochs, seed)
+                    predicted, probabilities, decide = seqkit_predictions(
+                        path, fold_valid, test.texts, out, variant, args.epochs, seed
+                    )
+                    fold_probabilities[index].append(probabilities)
+                    fold_decide[index] = decide
+                    return predicted
 
                 scores, seconds = score_folds(predict, folds, label_set)
                 rows[label].append((scores, seconds))
                 shown = {key: round(scores[key], 4) for key in ("accuracy", "macro_f1", "mae")}
                 print(f"[{name}] {label} seed {seed}: {json.dumps(shown)}", flush=True)
+            if len(args.seeds) > 1:
+                # The seeds' runs as one model: mean of their probabilities, rated with the runs' decision rule.
+                ensemble_label = f"{label} ensemble of {len(args.seeds)}"
+                scores, _ = score_folds(
+                    lambda index, *_: fold_decide[index](np.mean(fold_probabilities[index], axis=0)), folds, label_set
+                )
+                rows[ensemble_label] = [(scores, sum(seconds for _, seconds in rows[label]))]
+                shown = {key: round(scores[key], 4) for key in ("accuracy", "macro_f1", "mae")}
+                print(f"[{name}] {ensemble_label}: {json.dumps(shown)}", flush=True)
         results[name] = {label: summarize(runs, baselines) for label, runs in rows.items()}
         print(f"\n== {name}: scored on {scored_on}; seeds {args.seeds} ==")
         print(

@@ -11,16 +11,24 @@ Data paths are arguments; manifests are written to `--out` (absolute paths to th
   validation indices only): the task where CTC must segment. Reports WER and CER.
 - `--yesno DIR` (`train/manifest.csv`, 31 clips of 8 words): trains on 25 clips and scores the last 6 (sorted
   by name), which training never sees.
-- For every trained model: real-time factor (processing seconds per second of audio) of `predict` in-process
-  and through the exported SavedModel (`tf.saved_model.load`, greedy), batch 16.
+- For every task, with the first seed's model: real-time factor (processing seconds per second of audio) of
+  `predict` in-process and through the exported SavedModel (`tf.saved_model.load`, greedy), batch 16.
+
+Every task is trained once per `--seeds` (default 0 1 2; runs in `--out/{fsdd,connected,yesno}/seed-{seed}`);
+the majority baseline and the data (connected-digit utterances included) are made once. Printed: one line per
+task and seed, then per task the WER, CER and exact-match mean ± sample std with the per-seed values (beside the
+majority baseline's WER on FSDD) and the mean training time. `report.json` holds per task `seeds`, `runs` (each
+seed's figures and time), `wer` / `cer` / `exact` / `train_seconds` as `{"mean", "std", "values"}`, `count`,
+`rtf` and `rtf_export` (first seed), and on FSDD `majority_baseline_wer`.
 
 Measured (2026-12, 2 CPU cores shared with other jobs, one seed): FSDD WER 0.100 / CER 0.063 (majority baseline
 WER 0.900), 763 s; connected digits WER 0.073 / CER 0.043, exact 0.795, 3,778 s; yes/no WER 0.000 on the 6 held-out
-clips, 289 s; real-time factor 0.004-0.037 in-process, 0.004-0.011 through the SavedModel.
+clips, 289 s; real-time factor 0.004-0.037 in-process, 0.004-0.011 through the SavedModel. Each further seed
+adds about its task's training time.
 
 Usage:
     python benchmarks/speech_quality.py --fsdd ../shared/data/speech/fsdd --connected \\
-        --yesno ../shared/data/speech/yesno --out /tmp/speech-bench
+        --yesno ../shared/data/speech/yesno --seeds 0 1 2 --out /tmp/speech-bench
 """
 
 import argparse
@@ -32,6 +40,7 @@ import pathlib
 import time
 
 import numpy as np
+from seeds import format_mean_std, seed_summary  # benchmarks/seeds.py (this folder is on sys.path)
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -114,20 +123,43 @@ def real_time_factors(run_dir, manifest, out):
     return in_process, exported
 
 
-def train(name, train_manifest, valid_manifest, out, **options):
+def train(name, train_manifest, valid_manifest, out, seed, timing=False, **options):
+    """One seeded fit into `out/name/seed-{seed}`; with `timing`, its real-time factors too."""
     from seqkit.apps import speech
 
+    run_dir = out / name / f"seed-{seed}"
     started = time.perf_counter()
-    result = speech.fit(data=str(train_manifest), valid=str(valid_manifest), out=str(out / name),
-                        training_overrides={"verbose": 0}, **options)
+    result = speech.fit(data=str(train_manifest), valid=str(valid_manifest), out=str(run_dir),
+                        training_overrides={"verbose": 0, "seed": seed}, **options)
     seconds = time.perf_counter() - started
     metrics = result.metrics
-    rtf, rtf_export = real_time_factors(out / name, valid_manifest, out / name)
-    print(f"\n== {name}: WER {metrics['wer']:.4f}, CER {metrics['cer']:.4f}, exact {metrics['exact']:.4f} "
-          f"({metrics['count']} utterances); training {seconds:.0f} s; real-time factor {rtf:.4f} in-process, "
-          f"{rtf_export:.4f} through the SavedModel")
-    return {"wer": metrics["wer"], "cer": metrics["cer"], "exact": metrics["exact"], "count": metrics["count"],
-            "train_seconds": seconds, "rtf": rtf, "rtf_export": rtf_export}
+    run = {"seed": seed, "wer": metrics["wer"], "cer": metrics["cer"], "exact": metrics["exact"],
+           "count": metrics["count"], "train_seconds": seconds, "run_dir": str(run_dir)}
+    line = (f"  {name}, seed {seed}: WER {metrics['wer']:.4f}, CER {metrics['cer']:.4f}, exact {metrics['exact']:.4f} "
+            f"({metrics['count']} utterances); training {seconds:.0f} s")
+    if timing:
+        run["rtf"], run["rtf_export"] = real_time_factors(run_dir, valid_manifest, run_dir)
+        line += f"; real-time factor {run['rtf']:.4f} in-process, {run['rtf_export']:.4f} through the SavedModel"
+    print(line, flush=True)
+    return run
+
+
+def train_seeds(name, train_manifest, valid_manifest, out, seeds, baseline_wer=None, **options):
+    """`train` once per seed (real-time factors of the first); the summary over the seeds, printed."""
+    runs = [train(name, train_manifest, valid_manifest, out, seed, timing=index == 0, **options)
+            for index, seed in enumerate(seeds)]
+    report = {"seeds": list(seeds), "runs": runs,
+              **{key: seed_summary([run[key] for run in runs]) for key in ("wer", "cer", "exact", "train_seconds")},
+              "count": runs[0]["count"], "rtf": runs[0]["rtf"], "rtf_export": runs[0]["rtf_export"]}
+    beside = "" if baseline_wer is None else f"   (majority-digit baseline WER {baseline_wer:.4f})"
+    print(f"\n== {name}: {len(runs)} seed(s) ({', '.join(map(str, seeds))}), mean ± sample std (per seed), "
+          f"{runs[0]['count']} utterances")
+    print(f"  WER   {format_mean_std([run['wer'] for run in runs], digits=4)}{beside}")
+    print(f"  CER   {format_mean_std([run['cer'] for run in runs], digits=4)}")
+    print(f"  exact {format_mean_std([run['exact'] for run in runs], digits=4)}")
+    print(f"  training {report['train_seconds']['mean']:.0f} s per seed; real-time factor (seed {seeds[0]}) "
+          f"{report['rtf']:.4f} in-process, {report['rtf_export']:.4f} through the SavedModel", flush=True)
+    return report
 
 
 def main():
@@ -135,6 +167,7 @@ def main():
     parser.add_argument("--fsdd", type=pathlib.Path)
     parser.add_argument("--connected", action="store_true")
     parser.add_argument("--yesno", type=pathlib.Path)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="One fit per seed (default: 0 1 2).")
     parser.add_argument("--out", type=pathlib.Path, required=True)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -146,19 +179,20 @@ def main():
         baseline = 1 - sum(word == majority for _, word in rows["valid"]) / len(rows["valid"])
         print(f"FSDD: {len(rows['train'])} training / {len(rows['valid'])} validation clips; "
               f"majority-digit baseline WER {baseline:.4f}")
-        report["fsdd"] = train("fsdd", manifests["train"], manifests["valid"], args.out)
+        report["fsdd"] = train_seeds("fsdd", manifests["train"], manifests["valid"], args.out, args.seeds,
+                                     baseline_wer=baseline)
         report["fsdd"]["majority_baseline_wer"] = baseline
         if args.connected:
             train_manifest = connected_digits(rows, args.out, "train", 1500, seed=1)
             valid_manifest = connected_digits(rows, args.out, "valid", 200, seed=2)
-            report["connected"] = train("connected", train_manifest, valid_manifest, args.out)
+            report["connected"] = train_seeds("connected", train_manifest, valid_manifest, args.out, args.seeds)
     if args.yesno:
         with open(args.yesno / "train" / "manifest.csv", encoding="utf-8") as handle:
             rows = sorted((str((args.yesno / "train" / r["path"]).resolve()), r["transcript"])
                           for r in csv.DictReader(handle))
         train_manifest = write_manifest(args.out / "yesno" / "train.csv", rows[:25])
         valid_manifest = write_manifest(args.out / "yesno" / "valid.csv", rows[25:])
-        report["yesno"] = train("yesno", train_manifest, valid_manifest, args.out)
+        report["yesno"] = train_seeds("yesno", train_manifest, valid_manifest, args.out, args.seeds)
     (args.out / "report.json").write_text(json.dumps(report, indent=2))
     print(f"\nreport: {args.out / 'report.json'}")
 

@@ -8,7 +8,8 @@ Multi30k's `train.en`/`train.de`):
    - `word_by_word`: every source word replaced by its most probable translation under IBM Model 1 (five EM
      iterations over the training pairs, NULL word included), in source order; words never seen are copied.
 2. `seqkit.apps.translate.fit` with the default preset (plus `--set key=value` options), once per `--seeds`
-   value, timed; then its validation BLEU/chrF with greedy decoding and with the run's beam search.
+   value, timed; then its validation BLEU/chrF with greedy decoding and with the run's beam search; with
+   several seeds, mean ± sample std and the per-seed values (`seqkit_summary` in the JSON report).
 3. Decoding speed, batch 64: sentences per second of greedy and beam-5 translation in-process
    (`Translator.translate`) and through the exported SavedModel (`tf.saved_model.load`, beam of the run).
 
@@ -30,6 +31,8 @@ import os
 import pathlib
 import tempfile
 import time
+
+from seeds import format_mean_std, seed_summary  # benchmarks/seeds.py (this folder is on sys.path)
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -165,6 +168,20 @@ def main():
         runs.append(row)
         print(json.dumps(row), flush=True)
     report["seqkit"] = runs
+    if runs:
+        beam_key = next(key for key in runs[0] if key.startswith("beam"))
+        report["seqkit_summary"] = {
+            "seeds": [row["seed"] for row in runs],
+            f"{beam_key}_bleu": seed_summary([row[beam_key]["bleu"] for row in runs]),
+            f"{beam_key}_chrf": seed_summary([row[beam_key]["chrf"] for row in runs]),
+            "greedy_bleu": seed_summary([row["greedy"]["bleu"] for row in runs]),
+        }
+        print(f"seqkit defaults over seeds {report['seqkit_summary']['seeds']} (mean ± sample std, per seed): "
+              f"{beam_key} BLEU {format_mean_std([row[beam_key]['bleu'] for row in runs], digits=2)}, "
+              f"chrF {format_mean_std([row[beam_key]['chrf'] for row in runs], digits=1)}; "
+              f"greedy BLEU {format_mean_std([row['greedy']['bleu'] for row in runs], digits=2)}; "
+              f"baselines: word by word {report['baselines']['word_by_word']['bleu']:.2f}, "
+              f"copy {report['baselines']['copy_source']['bleu']:.2f}", flush=True)
 
     if args.dates:
         start = time.perf_counter()

@@ -2,7 +2,8 @@
 
 A training set is read and encoded once, one example at a time, into a shard file (TFRecord of
 `tf.train.Example`, a plain TensorFlow format) with a small JSON description beside it: the number of
-examples, each field's dtype and rank, and how many examples have each length. Every epoch then reads the
+examples, each field's dtype and rank, the sizes of its inner dimensions that every example shares (a clip's
+height, width and channels), and how many examples have each length. Every epoch then reads the
 shard with `tf.data.TFRecordDataset`: memory holds the shuffle buffer and a few batches, never the corpus,
 and no Python runs per example while training. The length counts give exact "auto" bucket boundaries over
 every example and the exact number of batches per epoch (so Keras shows a complete progress bar).
@@ -47,6 +48,9 @@ class Shard:
         fields: `{name: {"dtype": "int32" | "float32" | "uint8", "rank": int}}`.
         length_key: the field whose first dimension is an example's length, or None.
         length_counts: `{length: number of examples}` of `length_key` (empty without one).
+        inner_shapes: `{name: (size or None, ...)}` of the fields of rank 2 or more: the size of each dimension
+            after the first that every example shares, None where examples differ. The batches' static shapes
+            keep these sizes (`signature`), so a model traced on them knows, say, its frames' size and channels.
     """
 
     path: pathlib.Path
@@ -54,25 +58,37 @@ class Shard:
     fields: dict
     length_key: str | None = None
     length_counts: dict = dataclasses.field(default_factory=dict)
+    inner_shapes: dict = dataclasses.field(default_factory=dict)
 
     @property
     def info_path(self):
         return info_path_for(self.path)
 
     def signature(self):
-        """`{name: tf.TensorSpec}` of one parsed example."""
+        """`{name: tf.TensorSpec}` of one parsed example: the first dimension unknown, the inner ones as in
+        `inner_shapes`."""
         return {
-            name: tf.TensorSpec([None] * field["rank"], _DTYPES[field["dtype"]], name=name)
+            name: tf.TensorSpec(self.shape_of(name), _DTYPES[field["dtype"]], name=name)
             for name, field in self.fields.items()
         }
 
+    def shape_of(self, name):
+        """The static shape of field `name` in one example: `[None, *inner sizes]` (`[]` for a scalar)."""
+        rank = self.fields[name]["rank"]
+        if not rank:
+            return []
+        return [None, *self.inner_shapes.get(name, (None,) * (rank - 1))]
+
     def to_json(self):
-        return {
+        info = {
             "count": self.count,
             "fields": self.fields,
             "length_key": self.length_key,
             "length_counts": {str(length): count for length, count in sorted(self.length_counts.items())},
         }
+        if self.inner_shapes:  # only fields of rank 2 or more have inner dimensions
+            info["inner_shapes"] = {name: list(sizes) for name, sizes in self.inner_shapes.items()}
+        return info
 
 
 def info_path_for(path):
@@ -101,6 +117,7 @@ class ShardWriter:
         self.count = 0
         self.fields = None
         self.length_counts = {}
+        self.inner_shapes = {}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         self._writer = tf.io.TFRecordWriter(str(self._temporary))
@@ -115,7 +132,12 @@ class ShardWriter:
                     "`length_key` must name a field of rank 1 or more. "
                     f"Received: length_key={self.length_key!r}, fields {sorted(self.fields)}"
                 )
+            self.inner_shapes = {name: tuple(a.shape[1:]) for name, a in arrays.items() if a.ndim >= 2}
         self._check(arrays)
+        for name, sizes in self.inner_shapes.items():
+            shape = arrays[name].shape[1:]
+            if shape != sizes:
+                self.inner_shapes[name] = tuple(size if size == other else None for size, other in zip(sizes, shape))
         features = {}
         for name, array in arrays.items():
             flat = array.ravel()
@@ -162,7 +184,8 @@ class ShardWriter:
         if self.fields is None:
             self.abort()
             raise ValueError("A shard needs at least one example. Received: no examples")
-        shard = Shard(self.path, self.count, self.fields, self.length_key, dict(sorted(self.length_counts.items())))
+        shard = Shard(self.path, self.count, self.fields, self.length_key, dict(sorted(self.length_counts.items())),
+                      dict(self.inner_shapes))
         os.replace(self._temporary, self.path)
         atomic_write_json(shard.info_path, shard.to_json())
         return shard
@@ -198,6 +221,7 @@ def read_shard(path):
         info["fields"],
         info.get("length_key"),
         dict(sorted((int(length), count) for length, count in info.get("length_counts", {}).items())),
+        inner_shapes={name: tuple(sizes) for name, sizes in info.get("inner_shapes", {}).items()},
     )
 
 
@@ -255,7 +279,7 @@ def shard_dataset(
         if seed is not None:
             tf.random.set_seed(seed)
         dataset = dataset.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
-    dataset = dataset.map(_parser(shard.fields), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    dataset = dataset.map(_parser(shard), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     return pipeline.batch_examples(
         dataset,
         signature,
@@ -271,7 +295,8 @@ def shard_dataset(
     )
 
 
-def _parser(fields):
+def _parser(shard):
+    fields = shard.fields
     description = {}
     for name, field in fields.items():
         if field["dtype"] == "uint8":
@@ -293,14 +318,21 @@ def _parser(fields):
             value = parsed[name]
             if field["dtype"] == "uint8":
                 shape = parsed[name + _SHAPE_SUFFIX] if field["rank"] else []
-                example[name] = tf.reshape(tf.io.decode_raw(value, tf.uint8), shape)
+                example[name] = _with_static_shape(tf.reshape(tf.io.decode_raw(value, tf.uint8), shape), shard, name)
                 continue
             if field["rank"]:
                 value = tf.reshape(tf.sparse.to_dense(value), parsed[name + _SHAPE_SUFFIX])
-            example[name] = tf.cast(value, _DTYPES[field["dtype"]])
+            example[name] = _with_static_shape(tf.cast(value, _DTYPES[field["dtype"]]), shard, name)
         return example
 
     return parse
+
+
+def _with_static_shape(value, shard, name):
+    """`value` with the static shape of the field (`Shard.shape_of`), when some of its inner sizes are known."""
+    if all(size is None for size in shard.inner_shapes.get(name, ())):
+        return value
+    return tf.ensure_shape(value, shard.shape_of(name))
 
 
 def _dtype_name(name, array):

@@ -143,7 +143,7 @@ def test_evaluate_data_can_be_optional(monkeypatch, tmp_path):
     optional = make_group(monkeypatch, evaluate_data_required=False)
     result = runner.invoke(optional, ["evaluate", "--model", str(tmp_path), "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"nll": 1.5} and seen["path"] is None
+    assert json.loads(result.stdout) == {"nll": 1.5} and seen["path"] is None
     required = make_group(monkeypatch)
     result = runner.invoke(required, ["evaluate", "--model", str(tmp_path)])
     assert result.exit_code == 2

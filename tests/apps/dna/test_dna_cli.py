@@ -32,7 +32,7 @@ def test_evaluate_json_matches_the_run_metrics(tagging_run, composition_tagging)
     folder, _ = composition_tagging
     result = invoke("dna", "evaluate", "--model", str(out), "--data", str(folder / "valid.fa"), "--json")
     assert result.exit_code == 0, result.output
-    metrics = json.loads(result.output)
+    metrics = json.loads(result.stdout)
     assert metrics["accuracy"] == json.loads((out / "metrics.json").read_text())["accuracy"]
     assert metrics["count"] == 6 * 400 and metrics["sequences"] == 6
     assert {"segment_exact", "segment_overlap", "macro_f1", "confusion"} <= set(metrics)
@@ -64,7 +64,7 @@ def test_predict_strings_gives_labels_and_segments(tagging_run):
     sequence = "AT" * 30 + "GC" * 30 + "at" * 30
     result = invoke("dna", "predict", "--model", str(out), "--json", sequence)
     assert result.exit_code == 0, result.output
-    prediction = json.loads(result.output)
+    prediction = json.loads(result.stdout)
     assert prediction["length"] == 180 and len(prediction["labels"]) == 180
     [segment] = [s for s in prediction["segments"] if s["end"] - s["start"] > 10]
     assert segment["class"] == "gc" and abs(segment["start"] - 60) <= 3 and abs(segment["end"] - 120) <= 3
@@ -132,7 +132,7 @@ def test_predict_fasta_writes_gff3_by_suffix(tagging_run, composition_tagging, t
     gff = tmp_path / "long.gff3"
     result = invoke("dna", "predict", "--model", str(out), "--fasta", str(folder / "long.fa"), "--out", str(gff), "--json")
     assert result.exit_code == 0, result.output
-    summary = json.loads(result.output)
+    summary = json.loads(result.stdout)
     assert summary["format"] == "gff3" and summary["records"] == 1
     lines = gff.read_text().splitlines()
     assert lines[0] == "##gff-version 3" and len(lines) == summary["regions"] + 1

@@ -55,7 +55,7 @@ def test_sample_min_length_from_the_cli_goes_past_eos_and_is_checked(bigram_run)
     args = ("lm", "sample", "--model", str(bigram_run), "--num", "1", "--temperature", "0", "--json")
     assert json.loads(invoke(*args).output)["text"] == "ab"
     result = invoke(*args, "--max-length", "7", "--min-length", "7")
-    assert result.exit_code == 0 and json.loads(result.output) == {
+    assert result.exit_code == 0 and json.loads(result.stdout) == {
         "text": "abababa", "tokens": list("abababa"), "complete": False
     }
     result = invoke(*args, "--max-length", "7", "--min-length", "8")

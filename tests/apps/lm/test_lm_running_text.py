@@ -182,7 +182,7 @@ def test_evaluate_scores_every_character_and_line_break_once(text_run):
     folder, out, _ = text_run
     result = invoke("lm", "evaluate", "--model", out, "--data", folder / "valid.txt", "--json")
     assert result.exit_code == 0, result.output
-    metrics = json.loads(result.output.strip().splitlines()[-1])
+    metrics = json.loads(result.stdout.strip().splitlines()[-1])
     assert metrics["unit"] == "text" and metrics["tokens"] == 3 * len(VERSE)
     assert metrics["bits_per_char"] < np.log2(40)
     # `score` reads a text after a line break, with no end token: one score per character and line break.

@@ -46,7 +46,7 @@ def test_evaluate_reports_perplexity_and_bits_per_character(bigram_run, tmp_path
     data.write_text("ab\nb\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["lm", "evaluate", "--model", str(bigram_run), "--data", str(data), "--json"])
     assert result.exit_code == 0, result.output
-    metrics = json.loads(result.output)
+    metrics = json.loads(result.stdout)
     total = math.log(0.27) + math.log(0.225)  # 5 predicted tokens: a b <EOS> b <EOS>
     assert metrics["tokens"] == 5 and metrics["sequences"] == 2
     assert metrics["perplexity"] == pytest.approx(math.exp(-total / 5), abs=1e-3)

@@ -62,7 +62,7 @@ def test_generate_writes_midi_that_music21_and_pretty_midi_open(trained_music_ru
         "--json",
     )
     assert result.exit_code == 0, result.output
-    line = json.loads(result.output.splitlines()[-1])
+    line = json.loads(result.stdout.splitlines()[-1])
     assert line["file"] == str(song) and line["notes"] > 0
     assert (tmp_path / "song.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     midi = pretty_midi.PrettyMIDI(str(song))
@@ -140,7 +140,7 @@ def test_score_and_evaluate_a_folder_with_bad_files(trained_music_run, music_fol
         "music", "evaluate", "--model", out, "--data", music_folder, "--samples", 2, "--length", 30, "--json"
     )
     assert result.exit_code == 0, result.output
-    metrics = json.loads(result.output)
+    metrics = json.loads(result.stdout)
     assert metrics["data"]["pieces"] == 3 and metrics["data"]["skipped"] == 2
     assert list(metrics["baselines"]) == ["unigram", "bigram", "3-gram", "4-gram", "5-gram"]
     assert [b["order"] for b in metrics["baselines"].values()] == [1, 2, 3, 4, 5]
@@ -230,7 +230,7 @@ def test_generate_min_length_gives_exactly_length_tokens_and_is_checked(eos_firs
     args = ("music", "generate", "--model", run.path, "--length", 6, "--temperature", 0, "--json", "--no-piano-roll")
     result = invoke(*args, "--min-length", 6, "--out", tmp_path / "long.mid")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["token_ids"] == [note] * 6
+    assert json.loads(result.stdout)["token_ids"] == [note] * 6
     result = invoke(*args, "--min-length", 7, "--out", tmp_path / "bad.mid")
     assert result.exit_code == 2
     assert "`min_length` must be an integer from 0 to length (6). Received: min_length=7" in result.output

@@ -40,7 +40,7 @@ def test_predict_returns_entities_with_character_offsets(trained_ner_run):
     text = "Maria Costa joined Nordbank in Oslo ."
     result = invoke("ner", "predict", "--model", str(out), "--json", text)
     assert result.exit_code == 0, result.output
-    prediction = json.loads(result.output)
+    prediction = json.loads(result.stdout)
     assert prediction["tags"] == ["B-PER", "I-PER", "O", "B-ORG", "O", "B-LOC", "O"]
     assert {(e["text"], e["type"]) for e in prediction["entities"]} == {
         ("Maria Costa", "PER"), ("Nordbank", "ORG"), ("Oslo", "LOC")}
@@ -61,7 +61,7 @@ def test_evaluate_reports_entity_scores_as_json(trained_ner_run, ner_corpus):
     out, _ = trained_ner_run
     result = invoke("ner", "evaluate", "--model", str(out), "--data", str(ner_corpus[1]), "--json")
     assert result.exit_code == 0, result.output
-    metrics = json.loads(result.output)
+    metrics = json.loads(result.stdout)
     assert set(metrics["per_type"]) == {"PER", "LOC", "ORG"}
     assert metrics["f1"] == json.loads((out / "metrics.json").read_text())["f1"]
 

@@ -30,7 +30,7 @@ def test_predict_returns_rating_and_every_probability(trained_sentiment_run):
     out, _ = trained_sentiment_run
     result = invoke("sentiment", "predict", "--model", str(out), "--json", "The hotel is superb, really excellent!")
     assert result.exit_code == 0, result.output
-    prediction = json.loads(result.output)
+    prediction = json.loads(result.stdout)
     assert prediction["rating"] == "5"
     assert list(prediction["probabilities"]) == ["1", "2", "3", "4", "5"]
     assert abs(sum(prediction["probabilities"].values()) - 1.0) < 1e-4
@@ -67,7 +67,7 @@ def test_evaluate_prints_report_json_and_confusion_png(trained_sentiment_run, re
         str(png),
     )
     assert result.exit_code == 0, result.output
-    metrics = json.loads(result.output)
+    metrics = json.loads(result.stdout)
     assert metrics["accuracy"] == json.loads((out / "metrics.json").read_text())["accuracy"]
     assert set(metrics["per_class"]) == {"1", "2", "3", "4", "5"}
     assert png.read_bytes()[:4] == b"\x89PNG"

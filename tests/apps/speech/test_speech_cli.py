@@ -29,7 +29,7 @@ def test_evaluate_json_has_per_utterance_scores_and_matches_fit(speech_run, tone
     out, _ = speech_run
     result = invoke("speech", "evaluate", "--model", str(out), "--data", str(tone_corpus / "valid" / "manifest.csv"), "--json")
     assert result.exit_code == 0, result.output
-    metrics = json.loads(result.output)
+    metrics = json.loads(result.stdout)
     assert metrics["count"] == 12 and len(metrics["utterances"]) == 12
     assert metrics["wer"] == json.loads((out / "metrics.json").read_text())["wer"]
     row = metrics["utterances"][0]

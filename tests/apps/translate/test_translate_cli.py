@@ -53,7 +53,7 @@ def test_evaluate_with_the_run_languages_and_per_sentence_scores(trained_run, sm
     out, _ = trained_run
     result = invoke("translate", "evaluate", "--model", str(out), "--data", str(small_pairs / "valid"), "--json")
     assert result.exit_code == 0, result.output
-    metrics = json.loads(result.output)
+    metrics = json.loads(result.stdout)
     fitted = json.loads((out / "metrics.json").read_text())
     assert metrics["bleu"] == pytest.approx(fitted["bleu"]) and metrics["count"] == 40
     assert len(metrics["sentences"]) == 40 and {"source", "reference", "translation", "bleu", "chrf"} <= set(metrics["sentences"][0])

@@ -32,7 +32,7 @@ def test_evaluate_json_matches_fit_and_prints_a_report(video_run, colour_clips, 
     out, _ = video_run
     result = invoke("video", "evaluate", "--model", str(out), "--data", str(colour_clips / "valid"), "--json")
     assert result.exit_code == 0, result.output
-    metrics = json.loads(result.output)
+    metrics = json.loads(result.stdout)
     fitted = json.loads((out / "metrics.json").read_text())
     assert metrics["count"] == 9 and metrics["accuracy"] == fitted["accuracy"]
     assert np.asarray(metrics["confusion"]).sum() == 9 and metrics["labels"] == ["blue", "green", "red"]
@@ -68,7 +68,7 @@ def test_predict_gives_a_timeline_for_a_long_video(video_run, tmp_path):
     video = write_video(tmp_path / "long.avi", pixels)  # 4.8 s, six times the training clips
     result = invoke("video", "predict", "--model", str(out), "--json", str(video))
     assert result.exit_code == 0, result.output
-    timeline = json.loads(result.output)["timeline"]
+    timeline = json.loads(result.stdout)["timeline"]
     assert timeline[0]["start"] == 0.0 and len(timeline) >= 4
     assert timeline[0]["activity"] == "red" and timeline[-1]["activity"] == "blue"
     assert all(span["end"] - span["start"] <= 0.81 for span in timeline)

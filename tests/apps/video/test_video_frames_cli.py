@@ -72,7 +72,7 @@ def test_evaluate_scores_frames_and_segments(frame_run, frame_data):
     table = str(frame_data[0] / "valid" / "clips.csv")
     result = invoke("video", "evaluate", "--model", str(out), "--data", table, "--json")
     assert result.exit_code == 0, result.output
-    metrics = json.loads(result.output)
+    metrics = json.loads(result.stdout)
     fitted = json.loads((out / "metrics.json").read_text())
     assert metrics["accuracy"] == fitted["accuracy"] and np.asarray(metrics["confusion"]).sum() == 36
     assert set(metrics["per_class"]) == {"background", "blue", "green", "red"}
@@ -92,7 +92,7 @@ def test_predict_prints_a_timeline_of_segments(frame_run, frame_data, tmp_path):
     clip = folder / "valid" / "clip0.avi"
     result = invoke("video", "predict", "--model", str(out), "--json", "--frames-png", str(tmp_path), str(clip))
     assert result.exit_code == 0, result.output
-    answer = json.loads(result.output)
+    answer = json.loads(result.stdout)
     assert answer["frames"] == 6 and answer["seconds"] == 1.2 and (tmp_path / "clip0.frames.png").is_file()
     assert [frame["time"] for frame in answer["frame_labels"]] == [0.1, 0.3, 0.5, 0.7, 0.9, 1.1]
     a, b = colours[0]
@@ -116,7 +116,7 @@ def test_predict_samples_a_long_video_in_windows_of_the_training_clips(frame_run
     video = write_video(tmp_path / "long.avi", pixels)  # 3.6 s, three training clips
     result = invoke("video", "predict", "--model", str(out), "--json", str(video))
     assert result.exit_code == 0, result.output
-    answer = json.loads(result.output)
+    answer = json.loads(result.stdout)
     assert answer["frames"] == 18 and answer["segments"][0]["start"] == 0.0 and answer["segments"][-1]["end"] == 3.6
     assert answer["segments"][0]["label"] == "red"
     assert answer["frame_labels"][6]["time"] == 1.3

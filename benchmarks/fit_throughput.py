@@ -23,7 +23,10 @@ Real tokens per epoch are counted from the encoded training examples, without pa
 video frames (video), source + target tokens (translate).
 
 Where the twin is not exact (printed with the table, see `TWIN_NOTES`): sentiment's n-gram bag, NER's
-CRF, and most of each preset's dropout exist only on the seqkit side (seqkit does more work); speech's plain twin trains on log-mel features computed once beforehand (seqkit computes them, and
+CRF exist only on the seqkit side (seqkit does more work); the ner, dna, lm, music and sentiment twins carry the
+preset's dropout where the builders put it (speech, video and translate twins have none: seqkit does more
+work); dna's twin passes the padding mask to its BiLSTMs explicitly, as Keras's Conv1D drops it; speech's
+plain twin trains on log-mel features computed once beforehand (seqkit computes them, and
 SpecAugment, inside the model every step: the plain side does less work); video's plain twin uses Keras's
 Conv2D/MaxPooling2D/AdaptiveAveragePooling2D for the frame encoder and computes frame differences in a Lambda.
 
@@ -53,9 +56,10 @@ TWIN_NOTES = {
            "plus the preset's character encoder); seqkit also runs the CRF (more work on the seqkit side)",
     "sentiment": "same Embedding/BiLSTM(64)/max-pool/Dense sizes; seqkit also trains its 100k-bucket n-gram bag, "
                  "class weights and weight averaging (more work on the seqkit side)",
-    "lm": "same Embedding(64) -> LSTM(256) -> Dense sizes, per-line sequences (the default unit here)",
-    "dna": "Embedding(4) stands in for seqkit's one-hot bases; Conv1D(64, 9) -> 2 x BiLSTM(64) -> Dense as the preset",
-    "music": "same Embedding(64) -> 2 x LSTM(256) -> Dense sizes on the same 128-event windows",
+    "lm": "same Embedding(64) -> LSTM(256) -> Dense sizes and dropout, per-line sequences (the default unit here)",
+    "dna": "Embedding(4) stands in for seqkit's one-hot bases; Conv1D(64, 9) -> 2 x BiLSTM(64) -> Dense and dropout as "
+           "the preset, the padding mask passed to the BiLSTMs explicitly (Keras's Conv1D drops it)",
+    "music": "same Embedding(64) -> 2 x LSTM(256) -> Dense sizes and dropout on the same 128-event windows",
     "speech": "plain trains on log-mel features computed once before training, without SpecAugment; seqkit computes "
               "log-mel and SpecAugment inside the model every step (less work on the plain side). "
               "Conv1D(128, 11, stride 2) -> 3 x BiLSTM(128) -> Dense, Keras CTC loss",
@@ -189,10 +193,15 @@ def plain_twin(app_name, examples, context):
     layers_count, bidirectional = args.get("num_layers", 1), args.get("bidirectional", False)
     sparse = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 
-    def stack(hidden, return_last_sequence=True):
+    dropout = args.get("dropout", 0.0)
+
+    def stack(hidden, return_last_sequence=True, input_dropout=0.0, mask=None):
         for index in range(layers_count):
             last = index == layers_count - 1
-            hidden = _recurrent(keras, cell, units, bidirectional, return_sequences=return_last_sequence or not last)(hidden)
+            if input_dropout:
+                hidden = keras.layers.Dropout(input_dropout)(hidden)
+            layer = _recurrent(keras, cell, units, bidirectional, return_sequences=return_last_sequence or not last)
+            hidden = layer(hidden) if mask is None else layer(hidden, mask=mask)
         return hidden
 
     if app_name in ("ner", "dna", "lm", "music"):
@@ -202,10 +211,15 @@ def plain_twin(app_name, examples, context):
         inputs = keras.Input((None,), dtype="int32")
         width = {"dna": 4}.get(app_name, args.get("embedding_dim"))
         hidden = keras.layers.Embedding(args["vocabulary_size"], width, mask_zero=True)(inputs)
+        mask = None
         if app_name == "dna":
             hidden = keras.layers.Conv1D(args["conv_filters"], args["conv_kernel_size"], padding="same", activation="relu")(hidden)
+            # Keras's Conv1D drops the mask; seqkit's tagger keeps padding out of its recurrent layers, so does the twin.
+            mask = keras.layers.Lambda(lambda ids: keras.ops.not_equal(ids, 0))(inputs)
         if app_name != "ner":
-            outputs = keras.layers.Dense(args.get("num_tags") or args["vocabulary_size"])(stack(hidden))
+            # The preset's dropout where the builders put it: on every recurrent layer's inputs and the last outputs.
+            hidden = keras.layers.Dropout(dropout)(stack(hidden, input_dropout=dropout, mask=mask))
+            outputs = keras.layers.Dense(args.get("num_tags") or args["vocabulary_size"])(hidden)
             return keras.Model(inputs, outputs), x, y, sparse
         # NER as the default preset: a character BiLSTM per word (no mask inside words), concatenated to the
         # word embedding, a BiLSTM and a softmax (plain Keras has no CRF).
@@ -218,9 +232,9 @@ def plain_twin(app_name, examples, context):
         char_hidden = keras.layers.TimeDistributed(keras.layers.Bidirectional(keras.layers.LSTM(args["char_units"])))(
             char_hidden
         )
-        hidden = keras.layers.Concatenate()([hidden, char_hidden])
+        hidden = keras.layers.Dropout(dropout)(keras.layers.Concatenate()([hidden, char_hidden]))
         hidden = keras.layers.Bidirectional(keras.layers.LSTM(units, return_sequences=True))(hidden)
-        outputs = keras.layers.Dense(args["num_tags"])(hidden)
+        outputs = keras.layers.Dense(args["num_tags"])(keras.layers.Dropout(dropout)(hidden))
         return keras.Model([inputs, char_inputs], outputs), [x, chars], y, sparse
 
     if app_name == "sentiment":

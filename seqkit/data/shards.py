@@ -4,8 +4,9 @@ A training set is read and encoded once, one example at a time, into a shard fil
 `tf.train.Example`, a plain TensorFlow format) with a small JSON description beside it: the number of
 examples, each field's dtype and rank, the sizes of its inner dimensions that every example shares (a clip's
 height, width and channels), and how many examples have each length. Every epoch then reads the
-shard with `tf.data.TFRecordDataset`: memory holds the shuffle buffer and a few batches, never the corpus,
-and no Python runs per example while training. The length counts give exact "auto" bucket boundaries over
+shard with `tf.data.TFRecordDataset`: memory holds the shuffle buffer and a few batches, never a corpus
+larger than `IN_MEMORY_SHARD_BYTES` (a smaller one is parsed once and kept), and no Python runs per example
+while training. The length counts give exact "auto" bucket boundaries over
 every example and the exact number of batches per epoch (so Keras shows a complete progress bar).
 
 Example:
@@ -225,6 +226,13 @@ def read_shard(path):
     )
 
 
+# Shards up to this size are parsed once and their examples kept in memory for every later epoch (each
+# epoch then only shuffles and batches: an lm epoch on the embedded names 0.16 -> 0.10 s of input work, the
+# fit 8 % faster). Parsed examples take up to ~4x the file (int32 vs varint bytes), so memory stays bounded
+# and larger shards stream as before. Set to 0 to always stream.
+IN_MEMORY_SHARD_BYTES = 32 * 2**20
+
+
 def shard_dataset(
     shard,
     *,
@@ -244,7 +252,9 @@ def shard_dataset(
     Batches are formed exactly as by `seqkit.data.pipeline.make_dataset` on the same examples (features padded
     with 0, the label with -1); for the same seed and examples, the batches are the same. With
     `bucket_boundaries="auto"` the boundaries are placed at quantiles of the lengths of every example of the
-    shard. The number of batches per epoch is known (`dataset.cardinality()`).
+    shard. The number of batches per epoch is known (`dataset.cardinality()`). A shard of at most
+    `IN_MEMORY_SHARD_BYTES` is parsed once and kept in memory (same batches, same order); a larger one is
+    read and parsed anew every epoch, so memory does not grow with it.
 
     Args:
         shard: a `Shard` (from `write_shard` or `read_shard`).
@@ -275,11 +285,15 @@ def shard_dataset(
     length_counts = shard.length_counts if shard.length_key is not None else {1: shard.count}
 
     dataset = tf.data.TFRecordDataset(str(shard.path))
+    in_memory = shard.path.stat().st_size <= IN_MEMORY_SHARD_BYTES
+    if in_memory:
+        dataset = dataset.map(_parser(shard), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True).cache()
     if shuffle:
         if seed is not None:
             tf.random.set_seed(seed)
         dataset = dataset.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
-    dataset = dataset.map(_parser(shard), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    if not in_memory:
+        dataset = dataset.map(_parser(shard), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     return pipeline.batch_examples(
         dataset,
         signature,

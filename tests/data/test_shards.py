@@ -12,6 +12,7 @@ from seqkit.data.pipeline import (
     count_batches,
     make_dataset,
 )
+from seqkit.data import shards
 from seqkit.data.shards import ShardWriter, read_shard, shard_dataset, write_shard
 
 
@@ -58,7 +59,10 @@ def _assert_same_batches(expected, actual):
         {"label_key": "label", "feature_keys": ["char_ids", "token_ids"], "bucket_boundaries": "auto"},
     ],
 )
-def test_shard_gives_the_batches_of_make_dataset(tmp_path, options):
+@pytest.mark.parametrize("in_memory", [True, False], ids=["parsed-once", "streamed"])
+def test_shard_gives_the_batches_of_make_dataset(tmp_path, monkeypatch, options, in_memory):
+    if not in_memory:
+        monkeypatch.setattr(shards, "IN_MEMORY_SHARD_BYTES", 0)
     examples = _examples(29)
     shard = write_shard(tmp_path / "train.tfrecord", examples, length_key="token_ids")
     common = {"batch_size": 4, **options}
@@ -70,6 +74,24 @@ def test_shard_gives_the_batches_of_make_dataset(tmp_path, options):
         _assert_same_batches(_batches(expected), epoch)
     first_tokens = [tf.nest.flatten(epoch[0])[0].tolist() for epoch in epochs]
     assert (first_tokens[0] != first_tokens[1]) == bool(options.get("shuffle"))
+
+
+@pytest.mark.parametrize("limit, reads_every_epoch", [(None, False), (0, True)], ids=["small", "over-the-limit"])
+def test_a_small_shard_is_read_once_and_a_large_one_every_epoch(tmp_path, monkeypatch, limit, reads_every_epoch):
+    if limit is not None:
+        monkeypatch.setattr(shards, "IN_MEMORY_SHARD_BYTES", limit)
+    examples = _examples(29)
+    shard = write_shard(tmp_path / "train.tfrecord", examples, length_key="token_ids")
+    dataset = shard_dataset(shard, batch_size=4, label_key="tags", shuffle=True, seed=5, bucket_boundaries="auto")
+    first = _batches(dataset)
+    # The same lengths with other token ids in the file: a reader that goes back to the file sees them.
+    changed = [{**example, "token_ids": example["token_ids"] % 49 + 1} for example in examples]
+    write_shard(tmp_path / "train.tfrecord", changed, length_key="token_ids")
+    second = _batches(dataset)
+    assert len(first) == len(second) > 1
+    original_tokens = sorted(tuple(row[row > 0]) for features, _ in first for row in features["token_ids"])
+    tokens_now = sorted(tuple(row[row > 0]) for features, _ in second for row in features["token_ids"])
+    assert (tokens_now != original_tokens) == reads_every_epoch
 
 
 def test_shard_fields_keep_their_dtypes_and_padding(tmp_path):

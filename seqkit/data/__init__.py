@@ -29,6 +29,7 @@ _EXPORTS = {
         "IGNORE_LABEL",
         "MaskedAccuracy",
         "auto_bucket_boundaries",
+        "auto_num_buckets",
         "make_dataset",
         "masked_accuracy",
         "masked_sparse_categorical_crossentropy",

@@ -72,8 +72,9 @@ def make_dataset(
             list of positive lengths to group examples whose length falls
             between the same boundaries (see
             `tf.data.Dataset.bucket_by_sequence_length`); or `"auto"` to
-            place up to 7 boundaries at quantiles of the lengths of the first
-            1,000 examples.
+            place boundaries at quantiles of the lengths of the first 1,000
+            examples: up to 7, fewer for data of under 56 full batches (see
+            `auto_num_buckets`).
         length_key: field whose first dimension is an example's length for
             bucketing. Defaults to the first feature key.
         pad_values: optional `dict` overriding the padding value of some
@@ -135,7 +136,13 @@ def make_dataset(
                     itertools.islice(sample, _AUTO_SAMPLE_SIZE)
                 )
             ]
-            bucket_boundaries = auto_bucket_boundaries(lengths)
+            # A full sample means at least that many examples: the most buckets.
+            num_buckets = (
+                _AUTO_NUM_BUCKETS
+                if len(lengths) == _AUTO_SAMPLE_SIZE
+                else auto_num_buckets(len(lengths), batch_size)
+            )
+            bucket_boundaries = auto_bucket_boundaries(lengths, num_buckets)
         else:
             bucket_boundaries = _check_boundaries(bucket_boundaries)
     del probe
@@ -281,6 +288,24 @@ def count_batches(length_counts, batch_size, bucket_boundaries=None, drop_remain
     if drop_remainder:
         return sum(n // batch_size for n in per_bucket)
     return sum(-(-n // batch_size) for n in per_bucket)
+
+
+def auto_num_buckets(num_examples, batch_size):
+    """How many length buckets `"auto"` bucketing makes for a data size.
+
+    Every bucket ends an epoch with one partly filled batch, which costs a
+    whole step. So a bucket is made for each 8 full batches, one to start
+    with, and at most 8 (`1 + full_batches // 8`): small data is batched
+    plainly or in a few buckets, and no more than about one step in nine
+    is a partly filled one.
+
+    Example:
+
+    >>> auto_num_buckets(120, batch_size=32), auto_num_buckets(1_000, 32)
+    (1, 4)
+    """
+    _check_positive_int("batch_size", batch_size)
+    return min(_AUTO_NUM_BUCKETS, 1 + int(num_examples) // batch_size // 8)
 
 
 def auto_bucket_boundaries_from_counts(length_counts, num_buckets=_AUTO_NUM_BUCKETS):

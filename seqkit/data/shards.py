@@ -252,7 +252,7 @@ def shard_dataset(
     Batches are formed exactly as by `seqkit.data.pipeline.make_dataset` on the same examples (features padded
     with 0, the label with -1); for the same seed and examples, the batches are the same. With
     `bucket_boundaries="auto"` the boundaries are placed at quantiles of the lengths of every example of the
-    shard. The number of batches per epoch is known (`dataset.cardinality()`). A shard of at most
+    shard, in `pipeline.auto_num_buckets(shard.count, batch_size)` buckets. The number of batches per epoch is known (`dataset.cardinality()`). A shard of at most
     `IN_MEMORY_SHARD_BYTES` is parsed once and kept in memory (same batches, same order); a larger one is
     read and parsed anew every epoch, so memory does not grow with it.
 
@@ -279,7 +279,9 @@ def shard_dataset(
         if shard.length_key is None:
             raise ValueError("Bucketing a shard needs its `length_key`. Received: a shard written without one")
         if isinstance(bucket_boundaries, str) and bucket_boundaries == "auto":
-            bucket_boundaries = pipeline.auto_bucket_boundaries_from_counts(shard.length_counts)
+            bucket_boundaries = pipeline.auto_bucket_boundaries_from_counts(
+                shard.length_counts, pipeline.auto_num_buckets(shard.count, batch_size)
+            )
         else:
             bucket_boundaries = pipeline._check_boundaries(bucket_boundaries)
     length_counts = shard.length_counts if shard.length_key is not None else {1: shard.count}

@@ -8,6 +8,7 @@ import tensorflow as tf
 from seqkit.data.pipeline import (
     MaskedAccuracy,
     auto_bucket_boundaries,
+    auto_num_buckets,
     make_dataset,
     masked_accuracy,
     masked_sparse_categorical_crossentropy,
@@ -138,6 +139,25 @@ def test_auto_bucketing_separates_short_and_long_examples():
     )
     widths = sorted(features["token_ids"].shape[1] for features, _ in ds)
     assert widths == [2] * 5 + [30] * 5
+
+
+def test_auto_buckets_are_one_per_eight_full_batches_up_to_eight():
+    sizes = [(0, 32), (120, 32), (255, 32), (256, 32), (1_000, 32), (1_792, 32), (10**6, 32), (70, 4)]
+    assert [auto_num_buckets(n, batch) for n, batch in sizes] == [1, 1, 1, 2, 4, 8, 8, 3]
+    with pytest.raises(ValueError, match="batch_size"):
+        auto_num_buckets(10, 0)
+
+
+@pytest.mark.parametrize("count, batch_size, widths", [(24, 4, [23, 30, 30, 30, 30, 23]), (1_000, 200, None)])
+def test_auto_bucketing_of_small_data_batches_plainly(count, batch_size, widths):
+    # 6 full batches: one bucket, batches in order; a full sample of 1,000 examples gets the most buckets.
+    lengths = list(itertools.islice(itertools.cycle([2, 9, 16, 23, 30]), count))
+    ds = make_dataset(tagged(lengths), batch_size=batch_size, label_key="tags", bucket_boundaries="auto")
+    batch_widths = [features["token_ids"].shape[1] for features, _ in ds]
+    if widths is not None:
+        assert batch_widths == widths
+    else:
+        assert sorted(batch_widths) == [2, 9, 16, 23, 30]
 
 
 def test_factory_is_called_once_per_epoch():

@@ -8,6 +8,7 @@ import tensorflow as tf
 
 from seqkit.data.pipeline import (
     auto_bucket_boundaries,
+    auto_num_buckets,
     auto_bucket_boundaries_from_counts,
     count_batches,
     make_dataset,
@@ -63,7 +64,7 @@ def _assert_same_batches(expected, actual):
 def test_shard_gives_the_batches_of_make_dataset(tmp_path, monkeypatch, options, in_memory):
     if not in_memory:
         monkeypatch.setattr(shards, "IN_MEMORY_SHARD_BYTES", 0)
-    examples = _examples(29)
+    examples = _examples(70)  # 17 full batches: "auto" makes 3 buckets
     shard = write_shard(tmp_path / "train.tfrecord", examples, length_key="token_ids")
     common = {"batch_size": 4, **options}
     expected = make_dataset(examples, length_key="token_ids", **{"bucket_boundaries": None, **common})

@@ -24,6 +24,9 @@ metric and of `train_seconds`).
 Measured (README, 2 CPU cores shared with other jobs, one seed): splice 3 minutes, promoters 4.4 minutes,
 C. elegans 12 minutes per seed; E. coli about 7 minutes per epoch and 60 s for `predict` over the genome.
 
+`--set section.key=value` (repeatable) changes the preset for every fit of the run, e.g.
+`--set training.early_stopping_patience=8` (see `benchmarks/overrides.py`); `report.json` records them.
+
 Usage:
     python benchmarks/dna_quality.py --splice ../shared/data/dna/splice --promoters ../shared/data/dna/promoters \\
         --celegans ../shared/data/dna/celegans_genes --ecoli ../shared/data/dna/ecoli --seeds 0 1 2 --out /tmp/dna-bench
@@ -39,6 +42,7 @@ import sys
 import time
 
 import numpy as np
+from overrides import add_overrides_argument, parse_overrides  # benchmarks/overrides.py
 from seeds import format_mean_std, seed_summary  # benchmarks/seeds.py (this folder is on sys.path)
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -93,12 +97,16 @@ def classification_examples(source):
     return [e.sequence for e in examples], [e.label for e in examples]
 
 
+# `--set` overrides of the preset (`benchmarks/overrides.py`), the same for every fit of the run.
+MODEL_OVERRIDES, TRAINING_OVERRIDES = {}, {}
+
+
 def fit_and_evaluate(data, valid, out, seed, **options):
     from seqkit.apps import dna
 
     started = time.perf_counter()
-    result = dna.fit(data=str(data), valid=str(valid), out=str(out), training_overrides={"verbose": 0, "seed": seed},
-                     **options)
+    result = dna.fit(data=str(data), valid=str(valid), out=str(out), model_overrides=dict(MODEL_OVERRIDES) or None,
+                     training_overrides={**TRAINING_OVERRIDES, "verbose": 0, "seed": seed}, **options)
     seconds = time.perf_counter() - started
     return result, seconds
 
@@ -300,8 +308,15 @@ def main():
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2],
                         help="one fit per seed on splice, promoters and C. elegans (default: 0 1 2); E. coli: the first")
     parser.add_argument("--out", type=pathlib.Path, required=True)
+    add_overrides_argument(parser)
     args = parser.parse_args()
-    report = {}
+    try:
+        model_overrides, training_overrides = parse_overrides(args.overrides)
+    except ValueError as error:
+        parser.error(str(error))
+    MODEL_OVERRIDES.update(model_overrides)
+    TRAINING_OVERRIDES.update(training_overrides)
+    report = {"overrides": {"model": model_overrides, "training": training_overrides}}
     if args.splice:
         report["splice"] = classification_benchmark("splice", args.splice / "train.csv", args.splice / "valid.csv",
                                                     args.out, args.seeds)

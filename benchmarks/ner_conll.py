@@ -3,7 +3,8 @@
 Measures, in one run on the same data:
 1. `seqkit ner fit` with the default preset: entity F1 on the validation file and wall-clock training time
    (per seed with `--seeds 0 1 2`, then mean ± std); `--word-dropout 0.5` trains with word dropout (off by
-   default) and `--no-transition-constraints` without the CRF's IOB2 constraints (on by default).
+   default), `--no-transition-constraints` without the CRF's IOB2 constraints (on by default), and
+   `--set section.key=value` with any other preset value replaced (`--set training.weight_averaging=0.999`).
 2. Training throughput (real tokens per second) of seqkit's tagger against a hand-written plain Keras
    equivalent (Embedding -> Bidirectional(LSTM) -> Dense, `model.fit` on arrays padded to the longest
    sentence, as a notebook would), printed as ratios.
@@ -20,15 +21,16 @@ import pathlib
 import tempfile
 import time
 
+from overrides import add_overrides_argument, parse_overrides  # benchmarks/overrides.py
 from seeds import mean_std  # benchmarks/seeds.py: this folder is on sys.path when run as a script
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
-def fit_defaults(train, valid, out, epochs, seed, **options):
+def fit_defaults(train, valid, out, epochs, seed, training_overrides=None, **options):
     from seqkit.apps import ner
 
-    overrides = {"seed": seed, "verbose": 2}
+    overrides = {**(training_overrides or {}), "seed": seed, "verbose": 2}
     if epochs:
         overrides["epochs"] = epochs
     start = time.perf_counter()
@@ -142,10 +144,19 @@ def main():
     )
     parser.add_argument("--throughput-epochs", type=int, default=1)
     parser.add_argument("--skip", choices=["fit", "throughput", "serving"], action="append", default=[])
+    add_overrides_argument(parser)
     args = parser.parse_args()
+    try:
+        model_overrides, training_overrides = parse_overrides(args.overrides)
+    except ValueError as error:
+        parser.error(str(error))
     out = args.out or tempfile.mkdtemp(prefix="ner-bench-")
     report = {}
     options = {}
+    if model_overrides:
+        options["model_overrides"] = model_overrides
+    if training_overrides:
+        options["training_overrides"] = training_overrides
     if args.word_dropout is not None:
         options["word_dropout"] = args.word_dropout
     if args.no_transition_constraints:

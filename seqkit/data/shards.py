@@ -252,9 +252,10 @@ def shard_dataset(
     Batches are formed exactly as by `seqkit.data.pipeline.make_dataset` on the same examples (features padded
     with 0, the label with -1); for the same seed and examples, the batches are the same. With
     `bucket_boundaries="auto"` the boundaries are placed at quantiles of the lengths of every example of the
-    shard, in `pipeline.auto_num_buckets(shard.count, batch_size)` buckets. The number of batches per epoch is known (`dataset.cardinality()`). A shard of at most
-    `IN_MEMORY_SHARD_BYTES` is parsed once and kept in memory (same batches, same order); a larger one is
-    read and parsed anew every epoch, so memory does not grow with it.
+    shard, in `pipeline.auto_num_buckets(shard.count, batch_size)` buckets. The number of batches per epoch is
+    known (`dataset.cardinality()`). A shard of at most `IN_MEMORY_SHARD_BYTES` is parsed once and kept in
+    memory (same batches, same order); a larger one is read and parsed anew every epoch, so memory does not
+    grow with it.
 
     Args:
         shard: a `Shard` (from `write_shard` or `read_shard`).

@@ -22,7 +22,8 @@ scores) and `seqkit` (`seeds`, `runs` with each seed's scores and time, and `mea
 metric and of `train_seconds`).
 
 Measured (README, 2 CPU cores shared with other jobs, one seed): splice 3 minutes, promoters 4.4 minutes,
-C. elegans 12 minutes per seed; E. coli about 7 minutes per epoch and 60 s for `predict` over the genome.
+C. elegans 18–40 minutes per seed (patience 8: all 20 epochs); E. coli about 7 minutes per epoch and 60 s
+for `predict` over the genome.
 
 `--set section.key=value` (repeatable) changes the preset for every fit of the run, e.g.
 `--set training.early_stopping_patience=8` (see `benchmarks/overrides.py`); `report.json` records them.

@@ -312,9 +312,11 @@ def main():
     add_overrides_argument(parser)
     args = parser.parse_args()
     try:
-        model_overrides, training_overrides = parse_overrides(args.overrides)
+        model_overrides, training_overrides, fit_options = parse_overrides(args.overrides)
     except ValueError as error:
         parser.error(str(error))
+    if fit_options:
+        parser.error(f"`--set` here takes model.* and training.* only. Received: {sorted(fit_options)}")
     MODEL_OVERRIDES.update(model_overrides)
     TRAINING_OVERRIDES.update(training_overrides)
     report = {"overrides": {"model": model_overrides, "training": training_overrides}}

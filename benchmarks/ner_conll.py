@@ -147,12 +147,11 @@ def main():
     add_overrides_argument(parser)
     args = parser.parse_args()
     try:
-        model_overrides, training_overrides = parse_overrides(args.overrides)
+        model_overrides, training_overrides, options = parse_overrides(args.overrides)
     except ValueError as error:
         parser.error(str(error))
     out = args.out or tempfile.mkdtemp(prefix="ner-bench-")
     report = {}
-    options = {}
     if model_overrides:
         options["model_overrides"] = model_overrides
     if training_overrides:

@@ -7,7 +7,8 @@ Multi30k's `train.en`/`train.de`):
    - `copy_source`: the source sentence as its own translation;
    - `word_by_word`: every source word replaced by its most probable translation under IBM Model 1 (five EM
      iterations over the training pairs, NULL word included), in source order; words never seen are copied.
-2. `seqkit.apps.translate.fit` with the default preset (plus `--set key=value` options), once per `--seeds`
+2. `seqkit.apps.translate.fit` with the default preset (plus `--set key=value` fit options and
+   `--set model.key=value` / `training.key=value` preset values, `benchmarks/overrides.py`), once per `--seeds`
    value, timed; then its validation BLEU/chrF with greedy decoding and with the run's beam search; with
    several seeds, mean ± sample std and the per-seed values (`seqkit_summary` in the JSON report).
 3. Decoding speed, batch 64: sentences per second of greedy and beam-5 translation in-process
@@ -32,6 +33,7 @@ import pathlib
 import tempfile
 import time
 
+from overrides import add_overrides_argument, parse_overrides  # benchmarks/overrides.py
 from seeds import format_mean_std, seed_summary  # benchmarks/seeds.py (this folder is on sys.path)
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -113,13 +115,19 @@ def main():
     parser.add_argument("--source-lang", required=True)
     parser.add_argument("--target-lang", required=True)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1])
-    parser.add_argument("--set", action="append", default=[], help="fit option key=value (JSON value)")
+    add_overrides_argument(parser)
     parser.add_argument("--speed-sentences", type=int, default=512)
     parser.add_argument("--dates", action="store_true")
     parser.add_argument("--out", default=None)
     parser.add_argument("--reuse", action="store_true",
                         help="score the runs already in --out (seed<N>/) instead of training them again")
     args = parser.parse_args()
+    try:
+        model_overrides, training_overrides, options = parse_overrides(args.overrides)
+    except ValueError as error:
+        parser.error(str(error))
+    if model_overrides:
+        options["model_overrides"] = model_overrides
 
     from seqkit.apps import translate
     from seqkit.metrics.translation import translation_scores
@@ -140,7 +148,6 @@ def main():
     }
     print(json.dumps({"baselines": report["baselines"]}), flush=True)
 
-    options = {key: json.loads(value) for key, value in (item.split("=", 1) for item in args.set)}
     root = pathlib.Path(args.out or tempfile.mkdtemp(prefix="translate-bench-"))
     runs = []
     for seed in args.seeds:
@@ -151,7 +158,7 @@ def main():
         else:
             beam = translate.fit(
                 data=args.data, valid=args.valid, source_lang=args.source_lang, target_lang=args.target_lang,
-                out=str(out), training_overrides={"seed": seed, "verbose": 0}, **options,
+                out=str(out), training_overrides={**training_overrides, "seed": seed, "verbose": 0}, **options,
             ).metrics
             seconds = round(time.perf_counter() - start, 1)
         translator = translate.load(out)

@@ -9,7 +9,10 @@ For each app (`--apps`), on its embedded default data (or `--data APP=PATH`):
    validation pass, checkpoints and the first epoch (tracing) are left out. The encoded training examples
    are captured as `fit` writes them (its `encode` hook), so both sides train on the same examples;
    `--max-examples` keeps the first ones (and a tenth as many validation examples). With a seed (default
-   0) seqkit's `fit` also turns on TensorFlow op determinism; `--seed none` measures its unseeded default.
+   0) seqkit's `fit` also turns on TensorFlow op determinism, and so does the plain side (step 2): the
+   deterministic kernels cost video's convolutions ~17 % a step (`benchmarks/video_step_probe.py`), so
+   both sides run under the same setting. `--seed none` measures `fit`'s unseeded default (what a user
+   gets) against an unseeded plain side.
 2. plain Keras: the simplest model a notebook would write with the preset's layer sizes (embedding width,
    units, layers, bidirectional, convolution), trained with `model.fit` on NumPy arrays padded to the longest
    example, same examples, batch size, optimizer family and number of epochs, first epoch left out.
@@ -23,8 +26,8 @@ Real tokens per epoch are counted from the encoded training examples, without pa
 video frames (video), source + target tokens (translate).
 
 Where the twin is not exact (printed with the table, see `TWIN_NOTES`): sentiment's n-gram bag, NER's
-CRF exist only on the seqkit side (seqkit does more work); the ner, dna, lm, music and sentiment twins carry the
-preset's dropout where the builders put it (speech, video and translate twins have none: seqkit does more
+CRF exist only on the seqkit side (seqkit does more work); the ner, dna, lm, music, sentiment and video twins
+carry the preset's dropout where the builders put it (speech and translate twins have none: seqkit does more
 work); dna's twin passes the padding mask to its BiLSTMs explicitly, as Keras's Conv1D drops it; speech's
 plain twin trains on log-mel features computed once beforehand (seqkit computes them, and
 SpecAugment, inside the model every step: the plain side does less work); video's plain twin uses Keras's
@@ -64,7 +67,8 @@ TWIN_NOTES = {
               "log-mel and SpecAugment inside the model every step (less work on the plain side). "
               "Conv1D(128, 11, stride 2) -> 3 x BiLSTM(128) -> Dense, Keras CTC loss",
     "video": "frame encoder written with Keras Conv2D/MaxPooling2D (16, 32, 64) + AdaptiveAveragePooling2D(4), "
-             "frame differences in a Lambda; BiGRU(64) -> mean -> Dense as the preset",
+             "frame differences in a Lambda; BiGRU(64) -> mean -> Dense and dropout as the preset (no padding mask: "
+             "the clips have one length)",
     "translate": "embedded dates corpus (the `dates` preset fit chooses): BiGRU(2 x 32) encoder, GRU(64) decoder, "
                  "additive (Bahdanau) attention from Keras AdditiveAttention with projections, no attention mask",
 }
@@ -314,7 +318,7 @@ def plain_twin(app_name, examples, context):
         else:
             encoder.add(keras.layers.GlobalAveragePooling2D())
         hidden = keras.layers.TimeDistributed(encoder)(hidden)
-        hidden = keras.layers.GlobalAveragePooling1D()(stack(hidden))
+        hidden = keras.layers.GlobalAveragePooling1D()(stack(hidden, input_dropout=dropout))
         outputs = keras.layers.Dense(args["num_classes"])(keras.layers.Dropout(args.get("dropout", 0.0))(hidden))
         return keras.Model(inputs, outputs), frames, y, sparse
 
@@ -324,13 +328,15 @@ def plain_twin(app_name, examples, context):
 def plain_fit(app_name, examples, context, epochs, seed):
     import keras
 
-    if seed is not None:
-        keras.utils.set_random_seed(seed)
-    model, x, y, loss = plain_twin(app_name, examples, context)
-    config = context.config
-    model.compile(optimizer=keras.optimizers.Adam(config.learning_rate, clipnorm=config.clipnorm), loss=loss)
-    timer = EpochTimer.make()
-    model.fit(x, y, batch_size=config.batch_size, epochs=1 + epochs, shuffle=True, verbose=0, callbacks=[timer])
+    from seqkit.training.determinism import reproducible
+
+    # The same setting as seqkit's seeded `fit`: seeded, with TensorFlow op determinism (undone afterwards).
+    with reproducible(seed):
+        model, x, y, loss = plain_twin(app_name, examples, context)
+        config = context.config
+        model.compile(optimizer=keras.optimizers.Adam(config.learning_rate, clipnorm=config.clipnorm), loss=loss)
+        timer = EpochTimer.make()
+        model.fit(x, y, batch_size=config.batch_size, epochs=1 + epochs, shuffle=True, verbose=0, callbacks=[timer])
     return timer.seconds[1:], timer.batches[-1], model.count_params()
 
 
@@ -391,8 +397,9 @@ def main():
         "--seed",
         type=lambda text: None if text.lower() == "none" else int(text),
         default=0,
-        help="Training seed of both sides (default 0). A seeded seqkit `fit` also turns on TensorFlow op "
-        "determinism; `--seed none` measures `fit`'s own default (no seed, no op determinism).",
+        help="Training seed of both sides (default 0), which also turns on TensorFlow op determinism on both "
+        "sides, as a seeded `fit` runs; `--seed none` measures `fit`'s own default (no seed, no op determinism) "
+        "against an unseeded plain side.",
     )
     parser.add_argument("--quick", action="store_true", help="~1 minute smoke run: two small apps, 1 timed epoch.")
     parser.add_argument("--json", default=None, help="Also write the rows to this JSON file.")
@@ -408,7 +415,7 @@ def main():
     if epochs < 1:
         parser.error(f"`--epochs` must be a positive integer. Received: {epochs}")
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; seed {args.seed}"
-          + ("" if args.seed is None else " (seqkit side with TensorFlow op determinism, as a seeded `fit` runs)"),
+          + ("" if args.seed is None else " (both sides with TensorFlow op determinism, as a seeded `fit` runs)"),
           flush=True)
     rows = []
     for name in apps:

@@ -39,7 +39,7 @@ class DnaApplication(Application):
         "tags_column": Option(None, "tables: the per-base tag string column (detected if None)."),
         "skip_bad_rows": Option(False, "leave out and count bad table rows instead of stopping."),
         "head": Option(None, 'tagging: `"softmax"` or `"crf"` (preset default if None).', "model"),
-        "pooling": Option(None, 'classification: `"mean"`, `"max"` or `"last"` (preset default if None).', "model"),
+        "pooling": Option(None, 'classification: `"mean"`, `"max"`, `"last"` or `"attention"` (preset default if None).', "model"),
         "conv_filters": Option(None, "filters of the motif convolution (preset default if None).", "model"),
         "conv_kernel_size": Option(None, "width of the motif convolution (preset default if None).", "model"),
         "window": Option(None, "bases per training window of long FASTA records (preset default if None).", "data"),

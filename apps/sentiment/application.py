@@ -95,7 +95,7 @@ class SentimentApplication(Application):
         "labels": Option(None, 'the label set in order (e.g. `["neg", "pos"]`); detected from the training data if None.'),
         "skip_bad_rows": Option(False, "leave out and count bad rows instead of stopping at the first."),
         "head": Option(None, '`"softmax"` or `"ordinal"` (preset default if None).', "model"),
-        "pooling": Option(None, '`"last"`, `"mean"` or `"max"` (preset default if None).', "model"),
+        "pooling": Option(None, '`"last"`, `"mean"`, `"max"` or `"attention"` (preset default if None).', "model"),
         "class_weights": Option(None, '`"none"`, `"balanced"` or `"sqrt"` (preset default if None).', "data"),
         "decision": Option(None, '`"argmax"` (most probable rating) or `"median"` (least expected distance in '
                            "stars); stored with the model (preset default if None).", "data"),

@@ -38,7 +38,7 @@ FIT_OPTIONS = COLUMN_OPTIONS + (
         type=click.Choice(["softmax", "ordinal"]),
         help="Softmax over classes (rates with the most probable), or ordinal (cumulative logits; rates with the median).",
     ),
-    click.option("--pooling", type=click.Choice(["last", "mean", "max"]), help="How the sequence becomes one vector."),
+    click.option("--pooling", type=click.Choice(["last", "mean", "max", "attention"]), help="How the sequence becomes one vector."),
     click.option(
         "--class-weights",
         type=click.Choice(["none", "balanced", "sqrt"]),

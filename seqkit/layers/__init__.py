@@ -1,11 +1,12 @@
 """Recurrent layers: stacks of cells, CRF, attention, an input-feeding
-attention decoder, masked pooling and bag-of-n-grams scores.
+attention decoder, masked and attention pooling and bag-of-n-grams scores.
 
 Importing this package registers every layer with Keras (package "seqkit"),
 so `.keras` files that use them load without `custom_objects`.
 """
 
 from seqkit.layers.attention import BahdanauAttention, LuongAttention
+from seqkit.layers.attention_pooling import AttentionPooling
 from seqkit.layers.audio_features import LogMelSpectrogram, SpecAugment
 from seqkit.layers.base_one_hot import BaseOneHot
 from seqkit.layers.crf import CRF
@@ -18,6 +19,7 @@ from seqkit.layers.recurrent_stack import RecurrentStack
 from seqkit.layers.rnn import RNN
 
 __all__ = [
+    "AttentionPooling",
     "BahdanauAttention",
     "BaseOneHot",
     "CRF",

@@ -8,7 +8,7 @@ from seqkit.tasks._front_end import motif_convolution, token_encoder
 from seqkit.tasks.cumulative_logits import CumulativeLogits, ordinal_loss, ordinal_probabilities
 
 HEADS = ("softmax", "ordinal", "regression")
-POOLINGS = ("last", "mean", "max")
+POOLINGS = ("last", "mean", "max", "attention")
 # The name of the last layer tells the helpers which head a model has.
 _HEAD_LAYERS = {
     "class_logits": "softmax",
@@ -69,7 +69,8 @@ def sequence_classifier(
     there are no token ids). A `RecurrentStack` reads the sequence; `pooling`
     turns it into one vector: `"last"` takes the stack's final output (both
     directions' final states when bidirectional), `"mean"` / `"max"` pool
-    the unmasked steps (`MaskedPooling`). Heads:
+    the unmasked steps (`MaskedPooling`), `"attention"` weights them by a
+    learned score (`AttentionPooling` with `units` hidden units). Heads:
 
     - `"softmax"`: `(batch, num_classes)` logits.
     - `"ordinal"`: `(batch, num_classes - 1)` cumulative logits of
@@ -98,7 +99,7 @@ def sequence_classifier(
         dropout: float. Dropout on the inputs of every recurrent layer and
             on the pooled vector.
         recurrent_dropout: float. Dropout on the recurrent state.
-        pooling: str. `"last"`, `"mean"` or `"max"`.
+        pooling: str. `"last"`, `"mean"`, `"max"` or `"attention"`.
         head: str. `"softmax"`, `"ordinal"` or `"regression"`.
         ngram_buckets: int or `None`. Hash buckets of the word-pair part of
             an `NGramBag` added to the head (0: words only; `None`: none).
@@ -124,7 +125,7 @@ def sequence_classifier(
     >>> tuple(outputs.shape), tuple(class_probabilities(model, outputs).shape)
     ((1, 4), (1, 5))
     """
-    from seqkit.layers import MaskedPooling, NGramBag, RecurrentStack
+    from seqkit.layers import AttentionPooling, MaskedPooling, NGramBag, RecurrentStack
 
     _checks.positive_int("vocabulary_size", vocabulary_size, allow_none=True)
     _checks.positive_int("num_classes", num_classes)
@@ -174,7 +175,9 @@ def sequence_classifier(
         name="recurrent",
     )
     pool = None
-    if pooling != "last":
+    if pooling == "attention":
+        pool = AttentionPooling(units, name="pooling")
+    elif pooling != "last":
         pool = MaskedPooling(pooling, name="pooling")
     pooled_dropout = keras.layers.Dropout(dropout, name="pooled_dropout")
     if head == "ordinal":

@@ -119,7 +119,7 @@ def test_preset_builds():
     "kwargs, message",
     [
         ({"num_classes": None}, "`num_classes` must be a positive integer"),
-        ({"pooling": "attention"}, "`pooling` must be one of"),
+        ({"pooling": "self-attention"}, "`pooling` must be one of"),
         ({"num_classes": 1}, "`num_classes` must be at least 2"),
         ({"vocabulary_size": None}, "At least one of"),
         ({"ngram_buckets": -1}, "`ngram_buckets` must be None or an integer >= 0. Received: ngram_buckets=-1"),

@@ -10,7 +10,7 @@ For each app (`--apps`), on its embedded default data (or `--data APP=PATH`):
    are captured as `fit` writes them (its `encode` hook), so both sides train on the same examples;
    `--max-examples` keeps the first ones (and a tenth as many validation examples). With a seed (default
    0) seqkit's `fit` also turns on TensorFlow op determinism, and so does the plain side (step 2): the
-   deterministic kernels cost video's convolutions ~17 % a step (`benchmarks/video_step_probe.py`), so
+   deterministic kernels cost a video train step up to 17 % (`benchmarks/video_step_probe.py`), so
    both sides run under the same setting. `--seed none` measures `fit`'s unseeded default (what a user
    gets) against an unseeded plain side.
 2. plain Keras: the simplest model a notebook would write with the preset's layer sizes (embedding width,

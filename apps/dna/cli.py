@@ -30,7 +30,7 @@ FIT_OPTIONS = READ_OPTIONS + (
     click.option("--background", help="BED: the class of bases outside every interval (default intergenic)."),
     click.option("--skip-bad-rows", is_flag=True, help="Leave out and count bad table rows instead of stopping."),
     click.option("--head", type=click.Choice(["softmax", "crf"]), help="Tagging: per-base softmax (default) or CRF."),
-    click.option("--pooling", type=click.Choice(["mean", "max", "last", "attention"]), help="Classification: pooling (default mean)."),
+    click.option("--pooling", type=click.Choice(["mean", "max", "last", "attention"]), help="Classification: pooling (default attention; the tiny preset mean)."),
     click.option("--conv-filters", type=click.IntRange(min=1), help="Filters of the motif convolution (default 64)."),
     click.option("--conv-kernel-size", type=click.IntRange(min=1), help="Width of the motif convolution (default 9)."),
     click.option("--window", type=click.IntRange(min=10), help="Bases per window of long FASTA records (default 2,000)."),

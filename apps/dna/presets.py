@@ -9,7 +9,10 @@ PRESETS = {
     # a gene tagger's validation loss plateaus for several epochs before it finds the structure, and patience 4
     # stopped C. elegans seeds there (per-base accuracy 0.769 ± 0.111 over 3 seeds, one stopped at epoch 8);
     # with 8 every seed runs all 20 epochs, 0.870 ± 0.010 (benchmarks/dna_quality.py). The best epoch's
-    # weights are restored either way.
+    # weights are restored either way. Sequence classes pool with learned attention over the bases: on UCI splice
+    # junctions (the junction's position decides) accuracy 0.954 ± 0.000 against mean pooling's 0.922 ± 0.017 and
+    # positional logistic regression's 0.933; on promoters level (MCC 0.789 ± 0.029 vs 0.808 ± 0.014, PR-AUC
+    # 0.911 ± 0.021 vs 0.901 ± 0.005), 3 seeds each, benchmarks/dna_quality.py.
     "default": {
         "model": {
             "conv_filters": 64,
@@ -20,7 +23,7 @@ PRESETS = {
             "bidirectional": True,
             "dropout": 0.2,
             "head": "softmax",
-            "pooling": "mean",
+            "pooling": "attention",
         },
         "data": {"window": 2000, "overlap": 200, "rc_augment": False},
         "training": {"epochs": 20, "batch_size": 32, "learning_rate": 0.003, "early_stopping_patience": 8},

@@ -105,3 +105,25 @@ def test_genes_on_both_strands_give_stranded_classes_and_mirrored_rc_average(tmp
     swap = model.vectorizer.strand_swap
     # Averaged with its reverse complement, position i on + is position L-1-i on - with strands swapped.
     np.testing.assert_allclose(forward, forward[::-1][:, swap], atol=1e-5)
+
+
+def test_attention_pooling_classifier_learns_and_exports(composition_classes, tmp_path):
+    """The default preset's pooling (attention) on the tiny preset: it learns the classes, and the export serves
+    the probabilities of in-process prediction."""
+    import tensorflow as tf
+
+    out = tmp_path / "run"
+    dna.fit(
+        data=str(composition_classes / "train.csv"), valid=str(composition_classes / "valid.csv"), out=str(out),
+        preset="tiny", model_overrides={"pooling": "attention"},
+        training_overrides={"epochs": 8, "learning_rate": 0.02, "seed": 1, "verbose": 0},
+    )
+    model = dna.load(out)
+    assert model.model.get_layer("pooling").__class__.__name__ == "AttentionPooling"
+    sequences = ["GCGGCCGCGGCGCCGGGCGC" * 3, "ATTATAATATTTAAATATAT" * 3]
+    predicted = model.predict(sequences)
+    assert [row["class"] for row in predicted] == ["gc_rich", "at_rich"]
+    version_dir = model.export(tmp_path / "saved_models")
+    served = tf.saved_model.load(str(version_dir)).signatures["serving_default"](sequences=tf.constant(sequences))
+    probabilities = [[row["probabilities"][name] for name in sorted(row["probabilities"])] for row in predicted]
+    np.testing.assert_allclose(served["probabilities"].numpy(), probabilities, atol=1e-4)

@@ -64,6 +64,9 @@ def test_grid_keeps_where_a_blob_is():
     frames = np.zeros((1, 2, 8, 8, 3), "float32")
     frames[0, 0, :4, :4] = 1.0  # top-left blob
     frames[0, 1, 4:, 4:] = 1.0  # bottom-right blob
+    # Positive 1x1 kernels: a random kernel can be negative on every channel and ReLU would zero both frames.
+    encoder.build(frames.shape)
+    encoder.convolutions[0].set_weights([np.full((1, 1, 3, 3), 0.5, "float32"), np.zeros(3, "float32")])
     out = np.asarray(encoder(frames))
     assert out.shape == (1, 2, 12)
     cells = out.reshape(2, 2, 2, 3)  # (time, row, column, filters)

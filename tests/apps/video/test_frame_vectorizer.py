@@ -78,3 +78,25 @@ def test_the_task_is_saved_and_loaded(video, tmp_path):
     assert VideoVectorizer.load(tmp_path).task == "clip"
     with pytest.raises(ValueError, match="`task` must be one of"):
         VideoVectorizer(["a", "b"], SAMPLING, task="frame")
+
+
+def test_cached_features_are_keyed_by_the_backbones_weights_and_the_sampling():
+    import keras
+
+    def vectorizer(feature_model, sampling=SAMPLING):
+        encoder = VideoVectorizer(["a", "b"], sampling, backbone="mobilenet_v3_small")
+        encoder.feature_model = feature_model
+        return encoder
+
+    def backbone():
+        return keras.Sequential([keras.Input((16, 16, 3)), keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(4)])
+
+    first, second = backbone(), backbone()
+    assert vectorizer(first).cache_settings() == vectorizer(first).cache_settings()
+    assert vectorizer(first).cache_settings() != vectorizer(second).cache_settings()  # other random weights
+    second.set_weights(first.get_weights())
+    assert vectorizer(first).cache_settings() == vectorizer(second).cache_settings()
+    other_sampling = FrameSampling(num_frames=8, frame_size=16)
+    assert vectorizer(first).cache_settings() != vectorizer(first, other_sampling).cache_settings()
+    with pytest.raises(RuntimeError, match="not attached"):
+        VideoVectorizer(["a", "b"], SAMPLING, backbone="mobilenet_v3_small").cache_settings()

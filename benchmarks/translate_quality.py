@@ -18,7 +18,9 @@ Multi30k's `train.en`/`train.de`):
 
 Measured (2026-12, 2 CPU cores shared with other jobs, seed 1, Multi30k valid): en→de beam-5 BLEU 33.15 (greedy
 31.84) vs copy 0.49 and word-by-word 13.45; en→fr beam-5 BLEU 31.58 (greedy 28.97, chrF 51.5) vs 0.49 and 14.90
-(chrF 52.4); dates exact match 1.000.
+(chrF 52.4); dates exact match 1.000. Seeds 0 and 2 (2026-12-07, `--seeds 0 2`, cores shared with one job): en→de
+beam-5 BLEU 34.32 and 22.37 (greedy 33.32 / 20.50), validation perplexity after 10 epochs 8.01 and 13.12: seed 2
+trains slower from epoch 3 on, so over seeds 0-2 the mean is 29.9 ± 6.6.
 
 Usage:
     python benchmarks/translate_quality.py --data ../shared/data/translation/multi30k/train \\

@@ -148,7 +148,8 @@ def test_backbone_features_are_cached_and_reused(tmp_path, colour_clips):
     cache = tmp_path / "cache"
     weights = tmp_path / "backbone.weights.h5"
     # Random weights in a file, so that both fits load the same backbone. That other weights miss the cache is
-    # tested without a fit: tests/data/test_feature_cache.py (digest of the weights' values, other settings).
+    # tested without a fit: tests/apps/video/test_frame_vectorizer.py (the vectorizer's cache key) and
+    # tests/data/test_feature_cache.py (digest of the weights' values, other settings).
     keras.applications.MobileNetV3Small(include_top=False, pooling="avg", input_shape=(32, 32, 3),
                                         weights=None).save_weights(weights)
     args = ["video", "fit", "--data", str(colour_clips / "train"), "--valid", str(colour_clips / "valid"),

@@ -7,6 +7,8 @@ from click.testing import CliRunner
 
 from seqkit.cli.main import cli
 
+from plain_tensorflow import run_plain_tensorflow
+
 
 def invoke(*args, input=None):
     return CliRunner().invoke(cli, list(args), input=input)
@@ -124,8 +126,6 @@ def test_export_serves_raw_texts_without_seqkit(trained_sentiment_run, tmp_path)
     ]
     script = textwrap.dedent(f"""
         import json, sys
-        for blocked in ("seqkit", "keras_nlp", "keras_hub", "tensorflow_text"):
-            sys.modules[blocked] = None
         import tensorflow as tf
         served = tf.saved_model.load({str(version_dir)!r}).signatures["serving_default"]
         out = served(texts=tf.constant({texts!r}))
@@ -135,7 +135,7 @@ def test_export_serves_raw_texts_without_seqkit(trained_sentiment_run, tmp_path)
             "labels": [l.decode() for l in out["labels"][0].numpy()],
         }}))
     """)
-    served = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    served = run_plain_tensorflow(script)
     assert served.returncode == 0, served.stderr[-2000:]
     rows = json.loads(served.stdout.strip().splitlines()[-1])
 

@@ -57,16 +57,14 @@ def serve_without_seqkit(version_dir, frames, lengths, folder):
     """Call the export's `serving_default` in a Python process where seqkit, keras-hub and cv2 cannot be
     imported; its outputs as lists (strings decoded)."""
     import json
-    import subprocess
-    import sys
     import textwrap
+
+    from plain_tensorflow import run_plain_tensorflow
 
     np.save(folder / "frames.npy", frames)
     np.save(folder / "lengths.npy", lengths)
     script = textwrap.dedent(f"""
         import json, sys
-        for blocked in ("seqkit", "keras_nlp", "keras_hub", "cv2"):
-            sys.modules[blocked] = None
         import numpy as np
         import tensorflow as tf
         served = tf.saved_model.load({str(version_dir)!r}).signatures["serving_default"]
@@ -78,6 +76,6 @@ def serve_without_seqkit(version_dir, frames, lengths, folder):
             lists[name] = np.char.decode(value.astype(bytes)).tolist() if value.dtype == object else value.tolist()
         print(json.dumps(lists))
     """)
-    served = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    served = run_plain_tensorflow(script)
     assert served.returncode == 0, served.stderr[-2000:]
     return json.loads(served.stdout.strip().splitlines()[-1])

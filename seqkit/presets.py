@@ -21,7 +21,16 @@ TINY_BIDIRECTIONAL_GRU = {
 
 
 def resolve_preset(presets, name, model_overrides=None, training_overrides=None, data_overrides=None):
-    """Merge preset `name` with explicit overrides; returns `(model, data, training)` dicts."""
+    """Merge preset `name` with explicit overrides; returns `(model, data, training)` dicts.
+
+    An explicit `epochs` drops the preset's `min_steps` (unless that is given too).
+
+    Example:
+
+    >>> presets = {"default": {"training": {"epochs": 30, "min_steps": 300}}}
+    >>> resolve_preset(presets, "default")[2], resolve_preset(presets, "default", training_overrides={"epochs": 5})[2]
+    ({'epochs': 30, 'min_steps': 300}, {'epochs': 5})
+    """
     if name not in presets:
         raise UserInputError(f"unknown preset {name!r}; choose one of: {', '.join(sorted(presets))}")
     chosen = presets[name]
@@ -31,7 +40,10 @@ def resolve_preset(presets, name, model_overrides=None, training_overrides=None,
 
     model = {**chosen.get("model", {}), **given(model_overrides)}
     data = {**chosen.get("data", {}), **given(data_overrides)}
-    training = {**chosen.get("training", {}), **given(training_overrides)}
+    explicit_training = given(training_overrides)
+    training = {**chosen.get("training", {}), **explicit_training}
+    if "epochs" in explicit_training and "min_steps" not in explicit_training:
+        training.pop("min_steps", None)  # the epochs asked for are the epochs trained
     if "patience" in training:
         training["early_stopping_patience"] = training.pop("patience")
     return model, data, training

@@ -12,7 +12,8 @@
    directory (`seqkit.data.shards`), from which `tf.data` streams every epoch;
 6. the app's files (vocabularies, labels, ...) and `config.json`, which records their sizes and SHA-256, so
    the run can be resumed and loaded;
-7. model: the builder's arguments, optional pretrained `--embeddings`, the app's loss and metrics;
+7. model: the builder's arguments, optional pretrained `--embeddings`, the app's loss and metrics; small data
+   trained for more epochs when the preset sets `min_steps`;
 8. training: `seqkit.training.fit` (checkpoints, early stopping, resume, logs, strategies);
 9. `model.keras`, evaluation of the validation data by the app's predictor, `metrics.json`;
 10. a `FitResult`, whose `summary()` the CLI prints.
@@ -114,6 +115,7 @@ def _fit(app, settings, config, *, data, valid, dataset, lifecycle):
     shards = {split.name: _encode(context, split) for split in (train, held_out)}
     if shards["train"] is None:
         raise UserInputError(f"the training data has no usable {app.example_unit}", path=train.source)
+    _raise_epochs_for_min_steps(context, shards["train"])
     context.builder_arguments = app.builder_arguments(context)
     vectors, coverage = _pretrained_vectors(context)
     if previous is not None:
@@ -200,6 +202,31 @@ def _encode(context, split):
             writer.abort()
             return None
         return writer.close()
+
+
+def _raise_epochs_for_min_steps(context, shard):
+    """Train small data for more epochs when the preset's `min_steps` asks for it; the reason is noted in the
+    summary (`details["training_notes"]`). `config.json` records the epochs trained."""
+    import math
+
+    from seqkit.training.config import epochs_for_min_steps
+
+    config = context.config
+    if config.min_steps is None:
+        return
+    if context.app.ordered_batches(context):
+        batches = max(1, shard.count // config.batch_size)  # full batches only
+    else:
+        batches = math.ceil(shard.count / config.batch_size)  # at least: length buckets add partial batches
+    epochs = epochs_for_min_steps(config, batches)
+    if epochs > config.epochs:
+        unit = context.app.example_unit
+        context.extras.setdefault("training_notes", []).append(
+            f"Trained for up to {epochs} epochs, not {config.epochs}: {shard.count} training {unit}s make "
+            f"{batches} batch{'es' if batches > 1 else ''} an epoch and the preset asks for at least "
+            f"{config.min_steps} steps (--epochs sets the number)."
+        )
+        config.epochs = epochs
 
 
 def _counts(context):

@@ -12,7 +12,8 @@ class FitResult:
         metrics: the validation metrics (as in `metrics.json`).
         data: where the data came from and how many examples each split had (as in `config.json`).
         app: the `Application` that ran, which words the summary.
-        details: the app's own facts about the run (skipped files, label counts, ...).
+        details: the app's own facts about the run (skipped files, label counts, ...); its `training_notes`
+            (lines on how training was adapted to the data) are printed before the run directory.
 
     Example:
 
@@ -31,4 +32,5 @@ class FitResult:
 
     def summary(self):
         """Lines for people: the data, the validation scores and the run directory."""
-        return "\n".join([*self.app.summary_lines(self), f"Run directory: {self.run_dir}"])
+        notes = self.details.get("training_notes", [])
+        return "\n".join([*self.app.summary_lines(self), *notes, f"Run directory: {self.run_dir}"])

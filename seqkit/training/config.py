@@ -42,6 +42,12 @@ class TrainingConfig:
 
     Args:
         epochs: number of epochs to train (positive integer).
+        min_steps: `None`, or the fewest optimizer steps a fit of the recipe
+            makes (positive integer): where `epochs` epochs of the training
+            data are fewer batches, the recipe trains for more epochs (see
+            `epochs_for_min_steps`); early stopping still ends the run when
+            `monitor` stops improving. A preset sets it for data that may be
+            small; an explicit `epochs` without `min_steps` turns it off.
         batch_size: examples per batch. Used when `fit` receives NumPy arrays;
             `tf.data` pipelines read it when they batch.
         learning_rate: the optimizer's learning rate (positive).
@@ -93,6 +99,7 @@ class TrainingConfig:
     """
 
     epochs: int = 10
+    min_steps: int | None = None
     batch_size: int = 32
     learning_rate: float = 1e-3
     optimizer: str = "adam"
@@ -114,6 +121,10 @@ class TrainingConfig:
             value = getattr(self, name)
             if not _is_int(value) or value < 1:
                 raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+        if self.min_steps is not None and (not _is_int(self.min_steps) or self.min_steps < 1):
+            raise ValueError(
+                f"`min_steps` must be None or a positive integer. Received: min_steps={self.min_steps!r}"
+            )
         if not _is_positive_number(self.learning_rate):
             raise ValueError(
                 f"`learning_rate` must be a positive number. Received: learning_rate={self.learning_rate!r}"
@@ -174,6 +185,24 @@ class TrainingConfig:
         if unknown:
             raise ValueError(f"Unknown `TrainingConfig` keys: {unknown}. Known keys: {sorted(known)}")
         return cls(**values)
+
+
+def epochs_for_min_steps(config, batches_per_epoch):
+    """The epochs to train for `config.min_steps` steps at `batches_per_epoch`: `config.epochs` or more.
+
+    Example:
+
+    >>> config = TrainingConfig(epochs=30, min_steps=300)
+    >>> epochs_for_min_steps(config, 2), epochs_for_min_steps(config, 150)
+    (150, 30)
+    """
+    if not _is_int(batches_per_epoch) or batches_per_epoch < 1:
+        raise ValueError(
+            f"`batches_per_epoch` must be a positive integer. Received: batches_per_epoch={batches_per_epoch!r}"
+        )
+    if config.min_steps is None:
+        return config.epochs
+    return max(config.epochs, math.ceil(config.min_steps / batches_per_epoch))
 
 
 def learning_rate_at(config, epoch):

@@ -51,7 +51,8 @@ def test_fit_end_to_end_streams_the_files_and_cleans_up(tmp_path, monkeypatch):
     monkeypatch.setattr(conll, "read_conll", no_read_conll)
     data = _write_conll(tmp_path / "train.txt", 20)
     out = tmp_path / "run"
-    result = recipe.fit(APPLICATION, data=data, out=out, preset="tiny", training_overrides=QUICK)
+    # `min_steps` 2 at one batch an epoch: trained for 2 epochs, not the 1 asked for (given too, it is kept).
+    result = recipe.fit(APPLICATION, data=data, out=out, preset="tiny", training_overrides={**QUICK, "min_steps": 2})
 
     assert isinstance(result, FitResult) and result.run_dir == str(out)
     # Hold-out count, vocabulary, encoding of each split, evaluation: every pass reads the file again.
@@ -69,6 +70,12 @@ def test_fit_end_to_end_streams_the_files_and_cleans_up(tmp_path, monkeypatch):
     assert 0.0 <= result.metrics["f1"] <= 1.0
     assert result.summary().splitlines()[0] == f"Trained on {data} (18 sentences)."
     assert result.summary().splitlines()[-1] == f"Run directory: {out}"
+    assert config["training"]["epochs"] == 2 and config["training"]["min_steps"] == 2
+    assert (out / "history.csv").read_text(encoding="utf-8").splitlines()[1:][-1].startswith("2,")
+    assert result.summary().splitlines()[-2] == (
+        "Trained for up to 2 epochs, not 1: 18 training sentences make 1 batch an epoch and the preset asks for at "
+        "least 2 steps (--epochs sets the number)."
+    )
 
 
 def test_a_user_error_in_the_validation_file_leaves_no_shard_behind(tmp_path):

@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from seqkit.training.config import TrainingConfig
+from seqkit.presets import resolve_preset
+from seqkit.training.config import TrainingConfig, epochs_for_min_steps
 
 
 def test_defaults_turn_clipping_on_and_extras_off():
@@ -16,11 +17,13 @@ def test_defaults_turn_clipping_on_and_extras_off():
     assert config.jit_compile is False and config.resume is False
     assert config.weight_averaging is None
     assert config.checkpoint_every is None  # states at the end of epochs only
+    assert config.min_steps is None  # the epochs asked for are the epochs trained
 
 
 def test_json_round_trip():
     config = TrainingConfig(
         epochs=3,
+        min_steps=40,
         batch_size=4,
         learning_rate=0.5,
         optimizer="sgd",
@@ -65,6 +68,8 @@ def test_from_dict_fills_defaults_and_rejects_unknown_keys():
         ({"monitor": ""}, "`monitor` must be a non-empty string."),
         ({"seed": -3}, "`seed` must be None or a non-negative integer."),
         ({"resume": "yes"}, "`resume` must be True or False."),
+        ({"min_steps": 0}, "`min_steps` must be None or a positive integer. Received: min_steps=0"),
+        ({"min_steps": 10.0}, "`min_steps` must be None or a positive integer. Received: min_steps=10.0"),
         ({"checkpoint_every": 0}, "`checkpoint_every` must be None or a positive integer. Received: checkpoint_every=0"),
         ({"checkpoint_every": 2.5}, "`checkpoint_every` must be None or a positive integer."),
         ({"verbose": 3}, "`verbose` must be 0, 1 or 2. Received: verbose=3"),
@@ -86,3 +91,21 @@ def test_every_optimizer_name_is_one_keras_knows():
     for name in OPTIMIZERS:
         optimizer = keras.optimizers.get({"class_name": name, "config": {"learning_rate": 0.1, "clipnorm": 1.0}})
         assert optimizer.clipnorm == 1.0
+
+
+def test_min_steps_raises_the_epochs_of_small_data_only():
+    config = TrainingConfig(epochs=30, min_steps=300)
+    # 25 clips in batches of 16 (2 an epoch); 7 batches; 150 batches (FSDD): already 4,500 steps.
+    assert [epochs_for_min_steps(config, batches) for batches in (2, 7, 150, 10)] == [150, 43, 30, 30]
+    assert epochs_for_min_steps(TrainingConfig(epochs=30), 1) == 30
+    with pytest.raises(ValueError, match="`batches_per_epoch` must be a positive integer. Received: batches_per_epoch=0"):
+        epochs_for_min_steps(config, 0)
+
+
+def test_explicit_epochs_turn_the_presets_min_steps_off():
+    presets = {"default": {"training": {"epochs": 30, "min_steps": 300, "batch_size": 16}}}
+    assert resolve_preset(presets, "default")[2]["min_steps"] == 300
+    assert resolve_preset(presets, "default", training_overrides={"epochs": None})[2]["min_steps"] == 300
+    assert "min_steps" not in resolve_preset(presets, "default", training_overrides={"epochs": 5})[2]
+    both = resolve_preset(presets, "default", training_overrides={"epochs": 5, "min_steps": 20})[2]
+    assert (both["epochs"], both["min_steps"]) == (5, 20)

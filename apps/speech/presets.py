@@ -21,8 +21,9 @@ PRESETS = {
             "dropout": 0.2,
         },
         "data": {"max_seconds": 30.0},
-        # At least 300 updates: 25 yes/no clips (2 batches an epoch) need about 40 epochs, not 30; FSDD's 2,400
-        # clips make 150 batches an epoch, so 30 epochs are 4,500 (benchmarks/speech_quality.py).
+        # At least 300 updates: 25 yes/no clips (2 batches an epoch) reached their best epoch at 40-67 (seeds 0-2),
+        # not within 30; FSDD's 2,400 clips make 150 batches an epoch, so 30 epochs are 4,500 there
+        # (benchmarks/speech_quality.py).
         "training": {"epochs": 30, "min_steps": 300, "batch_size": 16, "learning_rate": 0.002,
                      "early_stopping_patience": 6},
     },

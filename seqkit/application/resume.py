@@ -9,8 +9,8 @@ clipping, precision, seed, weight averaging, monitored quantity). The message li
 with the run's value and the given one.
 
 What may change on resume: `epochs` (train further), early-stopping patience, `verbose`/`--quiet`, XLA
-(`jit_compile`), the distribution strategy, how often checkpoints are written, and the app options listed in
-`Application.resume_may_change` (by default `skip_bad_rows` and `feature_cache`).
+(`jit_compile`), eager steps (`run_eagerly`), the distribution strategy, how often checkpoints are written, and
+the app options listed in `Application.resume_may_change` (by default `skip_bad_rows` and `feature_cache`).
 
 Runs written before the settings were recorded in `config.json` (no `"settings"` entry) are compared on what
 they record: the preset, the builder's arguments, the training settings and the data.

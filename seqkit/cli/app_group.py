@@ -33,6 +33,7 @@ TRAINING_OPTION_NAMES = (
     "resume",
     "checkpoint_every",
     "jit_compile",
+    "run_eagerly",
     "precision",
     "strategy",
 )

@@ -95,7 +95,7 @@ training_options = compose(
         "--resume",
         is_flag=True,
         help="Continue the run in --out where it stopped, with its options (--epochs, --patience, --quiet, "
-        "--checkpoint-every, --jit-compile and --strategy may change).",
+        "--checkpoint-every, --jit-compile, --run-eagerly and --strategy may change).",
     ),
     click.option(
         "--checkpoint-every",
@@ -105,6 +105,12 @@ training_options = compose(
         "Default: at the end of each epoch only.",
     ),
     click.option("--jit-compile/--no-jit-compile", default=None, help="Compile train steps with XLA."),
+    click.option(
+        "--run-eagerly",
+        is_flag=True,
+        default=None,
+        help="Run train steps op by op, untraced (for debugging layers; slower).",
+    ),
     click.option(
         "--precision", type=click.Choice(["float32", "mixed"]), help="mixed: float16 compute on GPU."
     ),

@@ -56,6 +56,12 @@ class TrainingConfig:
             to turn clipping off. On by default against exploding gradients.
         jit_compile: whether Keras compiles the train step with XLA. XLA has
             no deterministic mode, so Keras ignores it when `seed` is set.
+        run_eagerly: run the train and validation steps op by op instead of
+            tracing them into a graph (Keras's `compile(run_eagerly=True)`):
+            Python breakpoints and prints inside layers work, and a fit of a
+            few steps starts sooner (a trace of a recurrent train step takes
+            seconds), but each step is several times slower. Cannot be
+            combined with `jit_compile`.
         precision: `"float32"`, or `"mixed"` for the `mixed_float16` policy when
             a GPU is visible (see `resolve_precision`).
         strategy: `"auto"`, `"default"`, `"mirrored"` or `"multiworker"` (see
@@ -105,6 +111,7 @@ class TrainingConfig:
     optimizer: str = "adam"
     clipnorm: float | None = 1.0
     jit_compile: bool = False
+    run_eagerly: bool = False
     precision: str = "float32"
     strategy: str = "auto"
     early_stopping_patience: int | None = None
@@ -132,10 +139,15 @@ class TrainingConfig:
         self._check_choice("optimizer", OPTIMIZERS)
         if self.clipnorm is not None and not _is_positive_number(self.clipnorm):
             raise ValueError(f"`clipnorm` must be a positive number or None. Received: clipnorm={self.clipnorm!r}")
-        for name in ("jit_compile", "resume"):
+        for name in ("jit_compile", "run_eagerly", "resume"):
             value = getattr(self, name)
             if not isinstance(value, bool):
                 raise ValueError(f"`{name}` must be True or False. Received: {name}={value!r}")
+        if self.jit_compile and self.run_eagerly:
+            raise ValueError(
+                "`jit_compile` and `run_eagerly` cannot both be True (XLA compiles a traced step). "
+                "Received: jit_compile=True, run_eagerly=True"
+            )
         self._check_choice("precision", PRECISIONS)
         self._check_choice("learning_rate_schedule", LEARNING_RATE_SCHEDULES)
         self._check_choice("strategy", STRATEGIES)

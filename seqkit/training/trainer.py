@@ -269,6 +269,7 @@ def _build_and_compile(build_model, strategy, config, loss, metrics):
             loss=loss,
             metrics=metrics,
             jit_compile=config.jit_compile,
+            run_eagerly=config.run_eagerly,
         )
         # Keras would create the optimizer's slots inside the first trace of the train step, and a
         # `tf.function` whose first trace creates variables traces again: built here, the step is traced once

@@ -9,7 +9,7 @@ from seqkit.apps.ner.application import APPLICATION
 from seqkit.errors import UserInputError
 
 # One batch per epoch: the train step is traced once.
-QUICK = {"epochs": 1, "seed": 0, "verbose": 0, "batch_size": 32}
+QUICK = {"epochs": 1, "seed": 0, "verbose": 0, "batch_size": 32, "run_eagerly": True}
 PEOPLE = ["Anna", "Tomas", "Maria", "John"]
 PLACES = ["Paris", "Lima", "Oslo"]
 

@@ -13,8 +13,8 @@ from seqkit.cli.main import cli
 from seqkit.errors import UserInputError
 from seqkit.export.run_directory import RunDirectory
 
-QUICK = {"epochs": 1, "seed": 0, "verbose": 0, "batch_size": 32}
-TINY = ["--preset", "tiny", "--epochs", "1", "--seed", "0", "--batch-size", "32", "--quiet"]
+QUICK = {"epochs": 1, "seed": 0, "verbose": 0, "batch_size": 32, "run_eagerly": True}
+TINY = ["--preset", "tiny", "--epochs", "1", "--seed", "0", "--batch-size", "32", "--quiet", "--run-eagerly"]
 PEOPLE = ["Anna", "Tomas", "Maria", "John"]
 PLACES = ["Paris", "Lima", "Oslo"]
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from seqkit.cli.main import APPLICATIONS, cli
 
-TINY = ["--preset", "tiny", "--epochs", "1", "--seed", "0", "--batch-size", "32", "--quiet"]
+TINY = ["--preset", "tiny", "--epochs", "1", "--seed", "0", "--batch-size", "32", "--quiet", "--run-eagerly"]
 CORRUPT = "Error: corrupt or incomplete run directory: "
 
 

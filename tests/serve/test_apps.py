@@ -44,7 +44,7 @@ def exports(tmp_path_factory):
         lines.append("")
     (folder / "ner.txt").write_text("\n".join(lines), encoding="utf-8")
     runs, root = folder / "runs", folder / "saved_models"
-    common = ("--preset", "tiny", "--epochs", "1", "--seed", "0", "--quiet")
+    common = ("--preset", "tiny", "--epochs", "1", "--seed", "0", "--quiet", "--run-eagerly")
     invoke("ner", "fit", "--data", folder / "ner.txt", "--out", runs / "ner", *common)
     invoke("ner", "export", "--model", runs / "ner", "--out", root)
     return runs, root

@@ -62,6 +62,12 @@ def test_from_dict_fills_defaults_and_rejects_unknown_keys():
             {"jit_compile": 1},
             "`jit_compile` must be True or False. Received: jit_compile=1",
         ),
+        ({"run_eagerly": "no"}, "`run_eagerly` must be True or False. Received: run_eagerly='no'"),
+        (
+            {"run_eagerly": True, "jit_compile": True},
+            "`jit_compile` and `run_eagerly` cannot both be True (XLA compiles a traced step). "
+            "Received: jit_compile=True, run_eagerly=True",
+        ),
         ({"precision": "float16"}, "`precision` must be one of 'float32', 'mixed'."),
         ({"strategy": "tpu"}, "`strategy` must be one of 'auto', 'default',"),
         ({"early_stopping_patience": -1}, "`early_stopping_patience` must be None"),

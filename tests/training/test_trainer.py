@@ -362,6 +362,34 @@ def test_the_train_step_is_traced_once(tmp_path):
     assert traces == [True]  # 2 epochs of 4 batches, one trace
 
 
+def test_an_eager_run_traces_nothing_and_trains_like_the_traced_one(tmp_path):
+    traces = []
+
+    def build_counting_mlp():
+        model = build_mlp()
+        train_step = model.train_step
+
+        def counted(data):
+            traces.append(tf.inside_function())
+            return train_step(data)
+
+        model.train_step = counted
+        return model
+
+    eager, eager_history = fit(
+        build_counting_mlp, shuffled_regression_data(), regression_data(n=8), tmp_path / "eager",
+        config(epochs=2, run_eagerly=True), "mse",
+    )
+    assert eager.run_eagerly is True
+    assert traces == [False] * 16  # 2 epochs of 8 batches, each run op by op
+    traced, traced_history = fit(
+        build_mlp, shuffled_regression_data(), regression_data(n=8), tmp_path / "traced", config(epochs=2), "mse"
+    )
+    for a, b in zip(eager.get_weights(), traced.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(eager_history["val_loss"], traced_history["val_loss"], rtol=1e-5)
+
+
 def test_argument_errors(tmp_path):
     data = regression_data(n=8)
     with pytest.raises(ValueError, match="needs validation data"):

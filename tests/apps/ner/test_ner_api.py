@@ -7,7 +7,7 @@ import pytest
 from seqkit.apps import ner
 from seqkit.errors import UserInputError
 
-QUICK = {"epochs": 1, "seed": 0, "verbose": 0}
+QUICK = {"epochs": 1, "seed": 0, "verbose": 0, "run_eagerly": True}  # a step or two: no trace
 
 
 def test_tabular_one_row_per_token_trains_with_detected_columns(tmp_path):

@@ -147,10 +147,11 @@ def test_fit_options_turn_word_dropout_on_and_transition_constraints_off(tmp_pat
     train = corpus_writer(tmp_path / "train.txt", 6)
     out = tmp_path / "run"
     result = invoke("ner", "fit", "--data", str(train), "--valid", str(train), "--out", str(out), "--preset", "tiny",
-                    "--epochs", "1", "--quiet", "--word-dropout", "0.5", "--no-transition-constraints")
+                    "--epochs", "1", "--quiet", "--run-eagerly", "--word-dropout", "0.5", "--no-transition-constraints")
     assert result.exit_code == 0, result.output
     config = json.loads((out / "config.json").read_text())
     assert config["builder"]["word_dropout"] == 0.5 and "crf_constraints" not in config["builder"]
+    assert config["training"]["run_eagerly"] is True  # --run-eagerly: the steps ran untraced
     assert config["builder"]["word_dropout_min_id"] == config["vectorizer"]["singleton_start"]
     assert ner_model_layers(out) >= {"word_dropout", "crf"}
 

@@ -8,7 +8,7 @@ from seqkit.apps.sentiment.model import decide
 from seqkit.apps.sentiment.presets import PRESETS
 from seqkit.errors import UserInputError
 
-QUICK = {"epochs": 1, "seed": 0, "verbose": 0}
+QUICK = {"epochs": 1, "seed": 0, "verbose": 0, "run_eagerly": True}  # a step or two: no trace
 
 
 def test_ordinal_head_with_balanced_class_weights_trains_and_gives_probabilities(tmp_path):

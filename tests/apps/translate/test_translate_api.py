@@ -24,7 +24,7 @@ def test_subword_fit_with_held_out_validation(tmp_path):
     result = translate.fit(
         data=str(data), out=str(out), preset="tiny", tokenizer="subword", attention="luong", input_feeding=True,
         tie_embeddings=True, label_smoothing=0.1, beam_size=2,
-        training_overrides={"epochs": 1, "seed": 2, "verbose": 0},
+        training_overrides={"epochs": 1, "seed": 2, "verbose": 0, "run_eagerly": True},
     )
     config = json.loads((out / "config.json").read_text())
     assert config["preset"] == "tiny"

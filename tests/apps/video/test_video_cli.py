@@ -153,7 +153,7 @@ def test_backbone_features_are_cached_and_reused(tmp_path, colour_clips):
     keras.applications.MobileNetV3Small(include_top=False, pooling="avg", input_shape=(32, 32, 3),
                                         weights=None).save_weights(weights)
     args = ["video", "fit", "--data", str(colour_clips / "train"), "--valid", str(colour_clips / "valid"),
-            "--preset", "tiny", "--epochs", "1", "--quiet", "--backbone", "mobilenet_v3_small", "--weights",
+            "--preset", "tiny", "--epochs", "1", "--quiet", "--run-eagerly", "--backbone", "mobilenet_v3_small", "--weights",
             str(weights), "--frame-size", "32", "--feature-cache", str(cache)]
     first = invoke(*args, "--out", str(tmp_path / "a"))
     assert first.exit_code == 0, first.output

@@ -116,6 +116,8 @@ def _fit_command(spec):
         model_overrides = _split_options(kwargs, MODEL_OPTION_NAMES)
         resume = kwargs.pop("resume")
         training_overrides = _split_options(kwargs, TRAINING_OPTION_NAMES)
+        if training_overrides.get("jit_compile") and training_overrides.get("run_eagerly"):
+            raise click.UsageError("--jit-compile and --run-eagerly cannot be combined (XLA compiles a traced step).")
         training_overrides["resume"] = resume
         training_overrides["verbose"] = 0 if kwargs.pop("quiet") else 1
         if kwargs["out"] is None:

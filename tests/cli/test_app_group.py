@@ -73,6 +73,18 @@ def test_fit_splits_model_training_and_app_options(monkeypatch, tmp_path):
     assert kwargs["data"] is None
 
 
+def test_run_eagerly_is_a_training_option_and_excludes_jit_compile(monkeypatch, tmp_path):
+    group = make_group(monkeypatch)
+    runner = CliRunner()
+    result = runner.invoke(group, ["fit", "--run-eagerly", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert calls["fit"]["training_overrides"] == {"run_eagerly": True, "resume": False, "verbose": 1}
+    calls.clear()
+    both = runner.invoke(group, ["fit", "--run-eagerly", "--jit-compile", "--out", str(tmp_path)])
+    assert both.exit_code == 2 and "fit" not in calls
+    assert "Error: --jit-compile and --run-eagerly cannot be combined (XLA compiles a traced step)." in both.output
+
+
 def test_predict_takes_arguments_file_or_stdin(monkeypatch, tmp_path):
     group = make_group(monkeypatch)
     runner = CliRunner()

@@ -342,9 +342,8 @@ def test_same_seed_gives_the_same_weights(tmp_path):
         np.testing.assert_array_equal(a, b)
 
 
-def test_the_train_step_is_traced_once(tmp_path):
-    # The optimizer's slots exist before the first step: a first trace that created them would trace again.
-    traces = []
+def counting_mlp_builder(traces):
+    """`build_mlp` whose train step appends `tf.inside_function()` to `traces` each time Python runs it."""
 
     def build_counting_mlp():
         model = build_mlp()
@@ -357,27 +356,21 @@ def test_the_train_step_is_traced_once(tmp_path):
         model.train_step = counted
         return model
 
-    model, _ = fit(build_counting_mlp, regression_data(), None, tmp_path / "run", config(epochs=2), "mse")
+    return build_counting_mlp
+
+
+def test_the_train_step_is_traced_once(tmp_path):
+    # The optimizer's slots exist before the first step: a first trace that created them would trace again.
+    traces = []
+    model, _ = fit(counting_mlp_builder(traces), regression_data(), None, tmp_path / "run", config(epochs=2), "mse")
     assert model.optimizer.built
     assert traces == [True]  # 2 epochs of 4 batches, one trace
 
 
 def test_an_eager_run_traces_nothing_and_trains_like_the_traced_one(tmp_path):
     traces = []
-
-    def build_counting_mlp():
-        model = build_mlp()
-        train_step = model.train_step
-
-        def counted(data):
-            traces.append(tf.inside_function())
-            return train_step(data)
-
-        model.train_step = counted
-        return model
-
     eager, eager_history = fit(
-        build_counting_mlp, shuffled_regression_data(), regression_data(n=8), tmp_path / "eager",
+        counting_mlp_builder(traces), shuffled_regression_data(), regression_data(n=8), tmp_path / "eager",
         config(epochs=2, run_eagerly=True), "mse",
     )
     assert eager.run_eagerly is True

@@ -130,14 +130,15 @@ def real_time_factors(run_dir, manifest, out):
     return in_process, exported
 
 
-def train(name, train_manifest, valid_manifest, out, seed, timing=False, **options):
-    """One seeded fit into `out/name/seed-{seed}`; with `timing`, its real-time factors too."""
+def train(name, train_manifest, valid_manifest, out, seed, timing=False, resume=False, **options):
+    """One seeded fit into `out/name/seed-{seed}` (with `resume`, continued from its last checkpoint); with
+    `timing`, its real-time factors too."""
     from seqkit.apps import speech
 
     run_dir = out / name / f"seed-{seed}"
     started = time.perf_counter()
     result = speech.fit(data=str(train_manifest), valid=str(valid_manifest), out=str(run_dir),
-                        training_overrides={"verbose": 0, "seed": seed}, **options)
+                        training_overrides={"verbose": 0, "seed": seed, "resume": resume}, **options)
     seconds = time.perf_counter() - started
     metrics = result.metrics
     run = {"seed": seed, "wer": metrics["wer"], "cer": metrics["cer"], "exact": metrics["exact"],
@@ -176,6 +177,8 @@ def main():
     parser.add_argument("--yesno", type=pathlib.Path)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="One fit per seed (default: 0 1 2).")
     parser.add_argument("--out", type=pathlib.Path, required=True)
+    parser.add_argument("--resume", action="store_true",
+                        help="Continue each run already in --out from its last checkpoint (after an interruption).")
     parser.add_argument("--skip-fsdd", action="store_true",
                         help="With --fsdd --connected: train only the connected-digit task (e.g. further seeds).")
     args = parser.parse_args()
@@ -192,19 +195,21 @@ def main():
               f"majority-digit baseline WER {baseline:.4f}")
         if not args.skip_fsdd:
             report["fsdd"] = train_seeds("fsdd", manifests["train"], manifests["valid"], args.out, args.seeds,
-                                         baseline_wer=baseline)
+                                         resume=args.resume, baseline_wer=baseline)
             report["fsdd"]["majority_baseline_wer"] = baseline
         if args.connected:
             train_manifest = connected_digits(rows, args.out, "train", 1500, seed=1)
             valid_manifest = connected_digits(rows, args.out, "valid", 200, seed=2)
-            report["connected"] = train_seeds("connected", train_manifest, valid_manifest, args.out, args.seeds)
+            report["connected"] = train_seeds("connected", train_manifest, valid_manifest, args.out, args.seeds,
+                                              resume=args.resume)
     if args.yesno:
         with open(args.yesno / "train" / "manifest.csv", encoding="utf-8") as handle:
             rows = sorted((str((args.yesno / "train" / r["path"]).resolve()), r["transcript"])
                           for r in csv.DictReader(handle))
         train_manifest = write_manifest(args.out / "yesno" / "train.csv", rows[:25])
         valid_manifest = write_manifest(args.out / "yesno" / "valid.csv", rows[25:])
-        report["yesno"] = train_seeds("yesno", train_manifest, valid_manifest, args.out, args.seeds)
+        report["yesno"] = train_seeds("yesno", train_manifest, valid_manifest, args.out, args.seeds,
+                                      resume=args.resume)
     (args.out / "report.json").write_text(json.dumps(report, indent=2))
     print(f"\nreport: {args.out / 'report.json'}")
 

@@ -40,6 +40,9 @@ Measured 2026-12-07 (same data, 2 cores shared with one other job; wins now on a
            MAE 0.484 is the one miss against balanced; ensemble of 5: 0.721 / 0.448 / 0.439, beats balanced);
            + pooling=attention,training.weight_averaging=0.99 (alone) 0.729±0.017 / 0.453±0.024 / 0.447±0.020,
            wins 3/5 and 4/5 (seed 1's MAE 0.4713 only equals balanced's; ensemble of 5: 0.709 / 0.401 / 0.471)
+Measured 2026-12-07 (SST-5 alone, seeds 1-5, one other job beside it): seqkit default 0.406±0.006 / 0.384±0.009 /
+    0.764±0.007, wins 5/5 and 4/5 (seed 3's macro-F1 0.3713 < balanced's 0.3751); ensemble of 5: 0.401 / 0.378 /
+    0.748; ~390 s per run.
 The defaults before this (whole words; learning rate 0.002, then 0.005), valid split, seeds 1-5:
     SST-5  words, lr 0.002 0.399 / 0.384 / 0.799 (4/5 wins); words, lr 0.005 0.404 / 0.391 / 0.789 (5/5), ~98 s
     Alexa  words, lr 0.002 0.678 / 0.365 / 0.499 (3/5 wins); words, lr 0.005 0.713 / 0.429 / 0.473 (5/5), ~41 s

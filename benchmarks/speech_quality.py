@@ -178,7 +178,8 @@ def main():
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="One fit per seed (default: 0 1 2).")
     parser.add_argument("--out", type=pathlib.Path, required=True)
     parser.add_argument("--resume", action="store_true",
-                        help="Continue each run already in --out from its last checkpoint (after an interruption).")
+                        help="Continue each run in --out from its last checkpoint (a missing run starts afresh); "
+                             "the training time printed is then that of the resumed part only.")
     parser.add_argument("--skip-fsdd", action="store_true",
                         help="With --fsdd --connected: train only the connected-digit task (e.g. further seeds).")
     args = parser.parse_args()
